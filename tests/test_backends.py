@@ -1,0 +1,29 @@
+"""Runs the layer's unit tests on the Keras backend(s) this process is not using.
+
+Keras picks its backend once, at import, from KERAS_BACKEND; so the other backend's run needs a
+fresh interpreter. `pytest` on the default backend (TensorFlow) therefore also covers JAX.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import keras
+import pytest
+
+BACKEND_TESTS = ["tests/test_quantum_layer.py", "tests/test_reproducibility.py"]
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("backend", ["tensorflow", "jax"])
+def test_layer_tests_pass_on_the_other_backend(backend):
+    if backend == keras.backend.backend():
+        pytest.skip(f"{backend} is this process's backend: the tests ran in-process")
+    env = {**os.environ, "KERAS_BACKEND": backend}
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *BACKEND_TESTS]
+    run = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, f"KERAS_BACKEND={backend} tests failed:\n{run.stdout[-6000:]}"
+    assert " passed" in run.stdout.splitlines()[-1]
