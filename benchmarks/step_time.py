@@ -107,8 +107,10 @@ def main() -> None:
         print(json.dumps(measure(args.worker)))
         return
     print(f"batch {BATCH}, {N_LAYERS} StronglyEntanglingLayers, {os.cpu_count()} CPU cores\n")
-    print("| backend | qubits | ms/step (model.fit) | first step (s) | eager per-sample ms/step "
-          "| speed-up | peak memory (MB) |")
+    print(
+        "| backend | qubits | ms/step (model.fit) | first step (s) | eager per-sample ms/step "
+        "| speed-up | peak memory (MB) |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|")
     for backend in args.backends:
         for n in args.qubits:

@@ -57,6 +57,7 @@ else:  # pragma: no cover - depends on the environment
     )
 
 _INTERFACE = {"tensorflow": "tf", "jax": "jax"}[BACKEND]
+_TF_DEVICES = ("default.qubit",)  # others fail in PennyLane's TF graph mode (measured)
 _XLA_DEVICES = ("default.qubit",)
 _XLA_DIFF_METHODS = ("best", "backprop")
 _NONFINITE_MESSAGE = (
@@ -197,6 +198,13 @@ class KerasLayer(keras.layers.Layer):
                 f"weight_specs names {sorted(unknown)}, which are not in weight_shapes "
                 f"{sorted(self.weight_shapes)}; use the QNode's weight argument names as keys."
             )
+        if BACKEND == "tensorflow" and qnode.device.name not in _TF_DEVICES:
+            raise ValueError(
+                f"the QNode '{qnode.func.__name__}' runs on '{qnode.device.name}', which "
+                "PennyLane's TensorFlow interface (deprecated, unmaintained since 0.44) cannot "
+                "run inside Keras' compiled fit/predict; use qml.device('default.qubit', ...) "
+                "on the TensorFlow backend, or set KERAS_BACKEND=jax, where it works."
+            )
         super().__init__(**kwargs)
         self.qnode = qnode
         self.output_dim = _normalise_output_dim(output_dim)
@@ -326,13 +334,19 @@ class KerasLayer(keras.layers.Layer):
 
     # ------------------------------------------------------------------ backends
     def _uses_xla(self) -> bool:
+        """True where the circuit is plain TensorFlow ops (default.qubit with backprop)."""
         return (
             self.qnode.device.name in _XLA_DEVICES and self.qnode.diff_method in _XLA_DIFF_METHODS
         )
 
+    def _chunk(self) -> int:
+        """Samples per QNode call on TensorFlow. Other devices and gradient methods run one
+        sample per call: PennyLane's TensorFlow graph mode cannot broadcast them."""
+        return self.chunk_size if self._uses_xla() else 1
+
     def _evaluate_tf(self, x: Any, weights: dict[str, Any], size: int) -> Any:
         """TensorFlow: pad to whole chunks, broadcast PennyLane over each static-size chunk."""
-        chunk, names = self.chunk_size, list(weights)
+        chunk, names = self._chunk(), list(weights)
         if tf.executing_eagerly():
             _raise_if_not_finite(tf.reduce_all(tf.math.is_finite(x)))
         x = tf.debugging.assert_all_finite(x, _NONFINITE_MESSAGE)
@@ -363,13 +377,12 @@ class KerasLayer(keras.layers.Layer):
         """Builds ``evaluate(chunk, *weights)`` with an XLA-compiled forward pass and an
         XLA-compiled vector-Jacobian product (compiling the two together measured 3x faster
         than letting TensorFlow differentiate a compiled forward pass)."""
-        chunk, names, jit = self.chunk_size, list(self.weight_shapes), self._uses_xla()
+        chunk, names, jit = self._chunk(), list(self.weight_shapes), self._uses_xla()
 
         def forward(x_chunk: Any, *values: Any) -> Any:
             x_chunk = tf.ensure_shape(x_chunk, (chunk, n_features))
-            results = self._qnode(
-                **{self.input_arg: x_chunk}, **dict(zip(names, values, strict=True))
-            )
+            data = x_chunk if jit else x_chunk[0]  # other devices: one sample per call
+            results = self._qnode(**{self.input_arg: data}, **dict(zip(names, values, strict=True)))
             flat = _flatten_results(results, chunk, tf.experimental.numpy)
             return tf.reshape(flat, (chunk, size))
 

@@ -268,6 +268,33 @@ def test_same_seed_gives_identical_history():
     assert run() == run()
 
 
+@pytest.mark.parametrize(
+    ("device", "diff_method"),
+    [("default.qubit", "parameter-shift"), ("lightning.qubit", "adjoint")],
+)
+def test_other_devices_and_gradient_methods_train_or_explain(device, diff_method):
+    @qml.qnode(qml.device(device, wires=2), diff_method=diff_method)
+    def circuit(inputs, weights):
+        qml.AngleEmbedding(inputs, wires=range(2))
+        qml.StronglyEntanglingLayers(weights, wires=range(2))
+        return [qml.expval(qml.PauliZ(w)) for w in range(2)]
+
+    if BACKEND == "tensorflow" and device != "default.qubit":
+        with pytest.raises(ValueError, match=r"use qml.device\('default.qubit'.*KERAS_BACKEND=jax"):
+            KerasLayer(circuit, {"weights": (1, 2, 3)}, 2)
+        return
+    layer = KerasLayer(circuit, {"weights": (1, 2, 3)}, 2, dtype="float64")
+    model = keras.Sequential([keras.Input((2,)), layer, keras.layers.Dense(1)])
+    model.compile("sgd", loss="mse")
+    x = RNG.random((20, 2))
+    start = layer.qnode_weights["weights"].numpy().copy()
+    model.fit(x, np.ones(20), epochs=1, batch_size=8, verbose=0)
+    assert not np.allclose(layer.qnode_weights["weights"].numpy(), start)
+    weights = layer.qnode_weights["weights"].numpy()
+    expected = np.array([np.hstack(circuit(inputs=s, weights=weights)) for s in x])
+    np.testing.assert_allclose(np.asarray(layer(x)), expected, atol=1e-8)
+
+
 # ---------------------------------------------------------------- saving and loading
 def test_save_weights_round_trip(tmp_path):
     model = forum_model(2)
