@@ -5,7 +5,10 @@ Introduced in the course foundation (the forum learner's circuit); later noteboo
 
 from __future__ import annotations
 
+from typing import Any
+
 import pennylane as qml
+from matplotlib.figure import Figure
 
 
 def forum_circuit(n_qubits: int, device: str = "default.qubit") -> qml.QNode:
@@ -33,3 +36,23 @@ def forum_circuit(n_qubits: int, device: str = "default.qubit") -> qml.QNode:
         return [qml.expval(qml.PauliZ(w)) for w in range(n_qubits)]
 
     return circuit
+
+
+def draw_circuit(
+    qnode: qml.QNode, title: str | None = None, expand: bool = False, **arguments: Any
+) -> Figure:
+    """Draws a QNode with ``qml.draw_mpl`` for the given arguments and returns the Figure.
+
+    Args:
+        qnode: the circuit.
+        title: figure title (defaults to the circuit function's name).
+        expand: draw templates as the gates they apply (Rot, CNOT...) instead of boxes.
+        **arguments: the QNode's arguments, e.g. ``inputs=...``, ``weights=...``.
+
+    Example:
+        >>> import numpy as np
+        >>> fig = draw_circuit(forum_circuit(2), inputs=np.zeros(2), weights=np.zeros((1, 2, 3)))
+    """
+    fig, ax = qml.draw_mpl(qnode, decimals=2, level="device" if expand else "top")(**arguments)
+    ax.set_title(title or f"circuit '{qnode.func.__name__}'")
+    return fig

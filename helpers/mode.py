@@ -1,0 +1,80 @@
+"""Quick and full mode: one environment variable picks the size of every experiment.
+
+Full mode (the default) is what a learner gets: minutes per notebook on a laptop. Quick mode,
+``COURSE_MODE=quick``, is what the test suite runs: fewer epochs, seeds and samples, the same
+code. Only sizes change between the modes, never code paths.
+
+Introduced in notebook 00 (setup check); every notebook's setup cell uses it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import TypeVar
+
+MODE_VARIABLE = "COURSE_MODE"
+MODES = ("full", "quick")
+T = TypeVar("T")
+
+
+def course_mode() -> str:
+    """The current mode, ``"full"`` (default) or ``"quick"``, read from ``COURSE_MODE``.
+
+    Example:
+        >>> import os
+        >>> os.environ["COURSE_MODE"] = "quick"
+        >>> course_mode()
+        'quick'
+    """
+    mode = os.environ.get(MODE_VARIABLE, "full").strip().lower() or "full"
+    if mode not in MODES:
+        raise ValueError(
+            f"{MODE_VARIABLE}={os.environ[MODE_VARIABLE]!r} is not a course mode; "
+            f"set it to 'full' (the default) or 'quick', or unset it."
+        )
+    return mode
+
+
+def by_mode(full: T, quick: T) -> T:
+    """Returns ``full`` in full mode and ``quick`` in quick mode.
+
+    Example:
+        >>> epochs = by_mode(full=60, quick=4)
+    """
+    return full if course_mode() == "full" else quick
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """The sizes an experiment uses in the current mode."""
+
+    mode: str
+    epochs: int
+    seeds: tuple[int, ...]
+    n_samples: int
+    batch_size: int = 32
+
+
+def course_sizes(
+    full_epochs: int = 40,
+    quick_epochs: int = 3,
+    full_seeds: int = 5,
+    quick_seeds: int = 2,
+    full_samples: int = 200,
+    quick_samples: int = 80,
+) -> Sizes:
+    """Epochs, seeds and sample counts for the current mode (defaults suit a small experiment).
+
+    Example:
+        >>> sizes = course_sizes(full_epochs=60)
+        >>> sizes.seeds if sizes.mode == "full" else None
+        (0, 1, 2, 3, 4)
+    """
+    n_seeds = by_mode(full_seeds, quick_seeds)
+    return Sizes(
+        mode=course_mode(),
+        epochs=by_mode(full_epochs, quick_epochs),
+        seeds=tuple(range(n_seeds)),
+        n_samples=by_mode(full_samples, quick_samples),
+    )

@@ -1,0 +1,125 @@
+"""Model builders: the forum learner's hybrid baseline and classical models of a given size.
+
+Introduced in notebook 00 (setup check, the forum baseline on 2 qubits); used from notebook 01 on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import keras
+import numpy as np
+
+from helpers.circuits import forum_circuit
+from helpers.quantum_layer import KerasLayer
+
+#: The metrics the forum learner compiled with.
+FORUM_METRICS: tuple[str, ...] = ("accuracy", "mse", "mae", "binary_accuracy")
+
+
+def count_trainable_params(model: keras.Model) -> int:
+    """Number of trainable parameters of a built model.
+
+    Example:
+        >>> count_trainable_params(build_forum_model(2, n_layers=1))  # 1*2*3 + 2 + 1
+        9
+    """
+    return int(sum(np.prod(w.shape) for w in model.trainable_weights))
+
+
+def build_forum_model(
+    n_qubits: int,
+    n_layers: int = 2,
+    output_size: int = 1,
+    output_activation: str | None = None,
+    from_logits: bool = False,
+    learning_rate: float = 0.05,
+    metrics: Sequence[str] = FORUM_METRICS,
+) -> keras.Model:
+    """The forum's model, compiled as the learner did: quantum layer, then one Dense layer.
+
+    ``Sequential([KerasLayer(AngleEmbedding + StronglyEntanglingLayers, PauliZ on each wire),
+    Dense(output_size)])`` with ``SGD(learning_rate=0.05)`` and binary cross-entropy. With the
+    defaults, the Dense layer has no activation, exactly as posted (notebook 01 shows why that
+    is subtly wrong); ``output_activation="sigmoid"`` or ``from_logits=True`` are the two fixes.
+
+    Args:
+        n_qubits: qubits, one per input feature.
+        n_layers: StronglyEntanglingLayers in the circuit.
+        output_size: units of the Dense layer.
+        output_activation: activation of the Dense layer (None as in the forum).
+        from_logits: whether binary cross-entropy treats the output as logits.
+        learning_rate: SGD step size.
+        metrics: metrics to compile with (the forum's four by default).
+
+    Example:
+        >>> model = build_forum_model(4)
+        >>> [layer.name for layer in model.layers]
+        ['quantum', 'dense']
+    """
+    if n_layers < 1:
+        raise ValueError(f"n_layers must be at least 1, got {n_layers}")
+    qlayer = KerasLayer(
+        forum_circuit(n_qubits), {"weights": (n_layers, n_qubits, 3)}, n_qubits, name="quantum"
+    )
+    head = keras.layers.Dense(output_size, activation=output_activation, name="dense")
+    model = keras.Sequential([keras.Input((n_qubits,)), qlayer, head], name="forum_hybrid")
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=learning_rate),
+        loss=keras.losses.BinaryCrossentropy(from_logits=from_logits),
+        metrics=list(metrics),
+    )
+    return model
+
+
+def hidden_units_for_budget(n_features: int, param_budget: int) -> int:
+    """Hidden units ``h`` of a one-hidden-layer MLP (``n_features -> h -> 1``) whose parameter
+    count ``h * (n_features + 2) + 1`` is closest to ``param_budget`` (at least 1).
+
+    Example:
+        >>> hidden_units_for_budget(2, 33)
+        8
+    """
+    if param_budget < n_features + 3:
+        raise ValueError(
+            f"a budget of {param_budget} parameters is below the smallest MLP on {n_features} "
+            f"features ({n_features + 3}); raise the budget or use logistic regression."
+        )
+    return max(1, round((param_budget - 1) / (n_features + 2)))
+
+
+def build_classical_model(
+    n_features: int,
+    param_budget: int,
+    activation: str = "tanh",
+    learning_rate: float = 0.05,
+    optimizer: str = "sgd",
+) -> keras.Model:
+    """A classical MLP with about ``param_budget`` trainable parameters, for fair comparisons.
+
+    ``n_features -> Dense(h, activation) -> Dense(1, sigmoid)``, compiled with binary
+    cross-entropy and ``binary_accuracy``; ``h`` comes from :func:`hidden_units_for_budget`.
+
+    Example:
+        >>> model = build_classical_model(2, param_budget=21)
+        >>> count_trainable_params(model)
+        21
+    """
+    hidden = hidden_units_for_budget(n_features, param_budget)
+    model = keras.Sequential(
+        [
+            keras.Input((n_features,)),
+            keras.layers.Dense(hidden, activation=activation, name="hidden"),
+            keras.layers.Dense(1, activation="sigmoid", name="output"),
+        ],
+        name=f"mlp_{hidden}",
+    )
+    optimizers = {"sgd": keras.optimizers.SGD, "adam": keras.optimizers.Adam}
+    if optimizer not in optimizers:
+        raise ValueError(f"optimizer must be one of {sorted(optimizers)}, got {optimizer!r}")
+    model.compile(
+        optimizer=optimizers[optimizer](learning_rate=learning_rate),
+        loss="binary_crossentropy",
+        metrics=["binary_accuracy"],
+    )
+    return model

@@ -1,0 +1,157 @@
+"""Training over several seeds, and the tables that summarise it.
+
+Every result in the course is a mean and spread over seeds, never one lucky run. The history of
+all runs is one tidy pandas table: a row per (model, seed, epoch), a column per metric.
+
+Introduced in notebook 00 (setup check); used by every later notebook.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Protocol
+
+import keras
+import numpy as np
+import pandas as pd
+
+from helpers.reproducibility import set_seed
+
+
+class SupervisedData(Protocol):
+    """What training needs from a dataset (``helpers.data.Dataset`` has it)."""
+
+    x_train: np.ndarray
+    x_test: np.ndarray
+    y_train: np.ndarray
+    y_test: np.ndarray
+
+
+def fit_over_seeds(
+    build_model: Callable[[], keras.Model],
+    data: SupervisedData,
+    seeds: Iterable[int],
+    epochs: int,
+    name: str = "model",
+    batch_size: int = 32,
+    callbacks: Callable[[], Sequence[keras.callbacks.Callback]] | None = None,
+    y_transform: Callable[[np.ndarray], np.ndarray] | None = None,
+    verbose: bool = True,
+) -> pd.DataFrame:
+    """Trains a fresh model per seed and returns every epoch of every run as one table.
+
+    For each seed: :func:`helpers.set_seed`, ``build_model()``, then ``model.fit`` on the
+    training split with the test split as validation data (so ``val_*`` columns are test
+    metrics). Prints one line per run when ``verbose``.
+
+    Args:
+        build_model: returns a new compiled model (called once per seed, after seeding).
+        data: training and test arrays (a ``helpers.data.Dataset``).
+        seeds: the seeds, e.g. ``sizes.seeds``.
+        epochs: epochs per run.
+        name: the value of the ``model`` column.
+        batch_size: samples per step.
+        callbacks: returns fresh Keras callbacks for each run (e.g. EarlyStopping).
+        y_transform: applied to both label arrays (e.g. one-hot encoding).
+        verbose: print one summary line per run.
+
+    Returns:
+        Columns ``model, seed, epoch`` (from 1), one per metric, and ``fit_seconds`` (the
+        run's wall time). Runs stopped early have fewer epochs.
+
+    Example:
+        >>> history = fit_over_seeds(lambda: build_forum_model(2), data, seeds=[0, 1], epochs=3)
+        >>> summarize_runs(history, "val_binary_accuracy")
+    """
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError("seeds is empty; pass at least one seed, e.g. seeds=[0, 1, 2]")
+    if epochs < 1:
+        raise ValueError(f"epochs must be at least 1, got {epochs}")
+    transform = y_transform or (lambda y: y)
+    y_train, y_test = transform(data.y_train), transform(data.y_test)
+    frames = []
+    for seed in seeds:
+        set_seed(seed)
+        model = build_model()
+        start = time.perf_counter()
+        history = model.fit(
+            data.x_train,
+            y_train,
+            validation_data=(data.x_test, y_test),
+            epochs=epochs,
+            batch_size=batch_size,
+            callbacks=list(callbacks()) if callbacks else None,
+            verbose=0,
+        )
+        seconds = time.perf_counter() - start
+        frame = pd.DataFrame(history.history)
+        frame.insert(0, "epoch", np.arange(1, len(frame) + 1))
+        frame.insert(0, "seed", seed)
+        frame.insert(0, "model", name)
+        frame["fit_seconds"] = seconds
+        frames.append(frame)
+        if verbose:
+            print(_run_line(frame, seconds))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _run_line(frame: pd.DataFrame, seconds: float) -> str:
+    """One line per run: model, seed, epochs, time and the last value of the main metrics."""
+    last = frame.iloc[-1]
+    shown = [c for c in ("loss", "val_loss", "val_accuracy", "val_binary_accuracy") if c in frame]
+    metrics = ", ".join(f"{c} {last[c]:.3f}" for c in shown)
+    return f"{last['model']} seed {last['seed']}: {len(frame)} epochs in {seconds:.1f} s, {metrics}"
+
+
+def summarize_runs(
+    history: pd.DataFrame, metric: str, epoch: int | None = None, group: str = "model"
+) -> pd.DataFrame:
+    """Mean, standard deviation and count of ``metric`` per model, at the last epoch of each
+    run (or at ``epoch``).
+
+    Example:
+        >>> summarize_runs(history, "val_binary_accuracy")  # columns model, mean, sd, n
+    """
+    _require_columns(history, [group, "seed", "epoch", metric])
+    if epoch is None:
+        rows = history.sort_values("epoch").groupby([group, "seed"], sort=False).tail(1)
+    else:
+        rows = history[history["epoch"] == epoch]
+    table = rows.groupby(group, sort=False)[metric].agg(mean="mean", sd="std", n="count")
+    return table.reset_index().fillna({"sd": 0.0})
+
+
+def epochs_to_threshold(
+    history: pd.DataFrame, metric: str, threshold: float, group: str = "model"
+) -> pd.DataFrame:
+    """First epoch at which ``metric`` reaches ``threshold``, per run (NaN if it never does).
+
+    Example:
+        >>> epochs_to_threshold(history, "val_binary_accuracy", 0.8)  # model, seed, epoch
+    """
+    _require_columns(history, [group, "seed", "epoch", metric])
+    reached = history[history[metric] >= threshold]
+    first = reached.groupby([group, "seed"], sort=False)["epoch"].min()
+    runs = history.groupby([group, "seed"], sort=False).size().index
+    return first.reindex(runs).rename("epoch").reset_index()
+
+
+def format_mean_sd(mean: float, sd: float, digits: int = 2) -> str:
+    """``"0.85 ± 0.03"``.
+
+    Example:
+        >>> format_mean_sd(0.8512, 0.031)
+        '0.85 ± 0.03'
+    """
+    return f"{mean:.{digits}f} ± {sd:.{digits}f}"
+
+
+def _require_columns(table: pd.DataFrame, columns: Sequence[Any]) -> None:
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise ValueError(
+            f"the table has no column(s) {missing}; its columns are {list(table.columns)}. "
+            "Pass a metric the models were compiled with (validation metrics start with 'val_')."
+        )

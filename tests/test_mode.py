@@ -1,0 +1,31 @@
+"""Unit tests for helpers.mode (quick and full mode)."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers.mode import by_mode, course_mode, course_sizes
+
+
+def test_full_is_the_default(monkeypatch):
+    monkeypatch.delenv("COURSE_MODE", raising=False)
+    assert course_mode() == "full"
+    assert by_mode(full=60, quick=4) == 60
+    assert course_sizes().seeds == (0, 1, 2, 3, 4)
+
+
+def test_quick_mode_shrinks_sizes_only(monkeypatch):
+    monkeypatch.setenv("COURSE_MODE", " Quick ")
+    assert course_mode() == "quick"
+    sizes = course_sizes(full_epochs=50, quick_epochs=2, quick_seeds=3)
+    assert (sizes.mode, sizes.epochs, sizes.seeds) == ("quick", 2, (0, 1, 2))
+
+
+def test_unknown_mode_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("COURSE_MODE", "fast")
+    with pytest.raises(ValueError, match=r"COURSE_MODE='fast' is not a course mode.*'quick'"):
+        course_mode()
+
+
+def test_the_suite_runs_in_quick_mode():
+    assert course_mode() == "quick"  # set by tests/conftest.py for the notebooks' kernels too

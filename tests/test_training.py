@@ -1,0 +1,83 @@
+"""Unit tests for helpers.training."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers.models import build_classical_model
+from helpers.training import (
+    epochs_to_threshold,
+    fit_over_seeds,
+    format_mean_sd,
+    summarize_runs,
+)
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(80, 2)).astype("float32")
+    y = (x[:, 0] + x[:, 1] > 0).astype("float32")
+    return SimpleNamespace(x_train=x[:60], y_train=y[:60], x_test=x[60:], y_test=y[60:])
+
+
+def test_fit_over_seeds_returns_one_row_per_epoch_and_run(data, capsys):
+    history = fit_over_seeds(
+        lambda: build_classical_model(2, 21, optimizer="adam", learning_rate=0.05),
+        data,
+        seeds=[0, 1],
+        epochs=3,
+        name="mlp",
+    )
+    assert len(history) == 6
+    assert list(history.columns[:3]) == ["model", "seed", "epoch"]
+    assert {"loss", "val_loss", "val_binary_accuracy", "fit_seconds"} <= set(history.columns)
+    assert history.groupby("seed")["epoch"].apply(list).tolist() == [[1, 2, 3], [1, 2, 3]]
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("mlp seed 0: 3 epochs")
+
+
+def test_same_seed_same_history(data):
+    def run():
+        return fit_over_seeds(
+            lambda: build_classical_model(2, 21), data, seeds=[3], epochs=2, verbose=False
+        )
+
+    pd.testing.assert_frame_equal(
+        run().drop(columns="fit_seconds"), run().drop(columns="fit_seconds")
+    )
+
+
+def test_summaries_and_thresholds():
+    history = pd.DataFrame(
+        {
+            "model": ["a"] * 6 + ["b"] * 3,
+            "seed": [0, 0, 0, 1, 1, 1, 0, 0, 0],
+            "epoch": [1, 2, 3] * 3,
+            "acc": [0.5, 0.8, 0.9, 0.5, 0.6, 0.7, 0.4, 0.4, 0.4],
+        }
+    )
+    summary = summarize_runs(history, "acc")
+    assert summary["mean"].tolist() == pytest.approx([0.8, 0.4])
+    assert summary["sd"].tolist() == pytest.approx([np.std([0.9, 0.7], ddof=1), 0.0])
+    assert summary["n"].tolist() == [2, 1]
+    assert summarize_runs(history, "acc", epoch=1)["mean"].tolist() == pytest.approx([0.5, 0.4])
+    reached = epochs_to_threshold(history, "acc", 0.7)
+    assert reached["epoch"].tolist()[:2] == [2, 3]
+    assert np.isnan(reached["epoch"].tolist()[2])
+
+
+def test_missing_metric_is_a_clear_error():
+    history = pd.DataFrame({"model": ["a"], "seed": [0], "epoch": [1], "loss": [1.0]})
+    with pytest.raises(ValueError, match=r"no column\(s\) \['val_accuracy'\]"):
+        summarize_runs(history, "val_accuracy")
+
+
+def test_format_mean_sd():
+    assert format_mean_sd(0.8512, 0.031) == "0.85 ± 0.03"
+    assert format_mean_sd(12.0, 3.14159, digits=1) == "12.0 ± 3.1"
