@@ -274,9 +274,10 @@ class KerasLayer(keras.layers.Layer):
         try:
             result = dry(**{self.input_arg: np.zeros(n_features)}, **args)
         except Exception as exc:  # the circuit rejected this input: say why, and the fix
+            reason = str(exc).rstrip(".")
             raise ValueError(
                 f"the QNode '{name}' cannot take inputs with {n_features} features "
-                f"(its device has {wires} wires): {exc}. Give the layer as many features as "
+                f"(its device has {wires} wires): {reason}. Give the layer as many features as "
                 "the circuit encodes (reduce them with PCA or a Dense layer before the quantum "
                 "layer, or pad them), or build the circuit with more qubits."
             ) from exc

@@ -1,10 +1,12 @@
 """Test configuration: the suite runs notebooks in quick mode.
 
 The kernel that nbmake starts inherits this process's environment, so setting the variable here
-makes every notebook run in quick mode (a notebook asserts that it did). Set COURSE_MODE=full
-yourself to execute the notebooks at full size.
+makes every notebook run in quick mode. ``COURSE_EXPECTED_MODE`` lets the setup-check notebook
+assert that the mode really reached its kernel. Run ``COURSE_MODE=full pytest`` to execute the
+notebooks at full size.
 """
 
 import os
 
 os.environ.setdefault("COURSE_MODE", "quick")
+os.environ["COURSE_EXPECTED_MODE"] = os.environ["COURSE_MODE"]

@@ -1,7 +1,8 @@
 """Runs the layer's unit tests on the Keras backend(s) this process is not using.
 
 Keras picks its backend once, at import, from KERAS_BACKEND; so the other backend's run needs a
-fresh interpreter. `pytest` on the default backend (TensorFlow) therefore also covers JAX.
+fresh interpreter. `pytest` on the default backend (TensorFlow) therefore also covers JAX: the
+layer's unit tests and the setup-check notebook (nbmake, quick mode, via the pytest config).
 """
 
 from __future__ import annotations
@@ -14,7 +15,11 @@ from pathlib import Path
 import keras
 import pytest
 
-BACKEND_TESTS = ["tests/test_quantum_layer.py", "tests/test_reproducibility.py"]
+BACKEND_TESTS = [
+    "tests/test_quantum_layer.py",
+    "tests/test_reproducibility.py",
+    "notebooks/00_setup_check.ipynb",  # the room's first check runs on either backend
+]
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -23,7 +28,7 @@ def test_layer_tests_pass_on_the_other_backend(backend):
     if backend == keras.backend.backend():
         pytest.skip(f"{backend} is this process's backend: the tests ran in-process")
     env = {**os.environ, "KERAS_BACKEND": backend}
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *BACKEND_TESTS]
+    command = [sys.executable, "-m", "pytest", "-q", *BACKEND_TESTS]
     run = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, f"KERAS_BACKEND={backend} tests failed:\n{run.stdout[-6000:]}"
     assert " passed" in run.stdout.splitlines()[-1]

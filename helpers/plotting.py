@@ -1,0 +1,470 @@
+"""Figures for the course: training curves, decision boundaries and bar charts with error bars.
+
+Every function returns the matplotlib :class:`~matplotlib.figure.Figure` it drew on and takes an
+optional ``ax`` to draw into an existing panel (e.g. one made by :func:`plot_grid`). Colours come
+from :data:`PALETTE`, the Okabe-Ito palette, which stays distinguishable with the common forms of
+colour blindness. The module never chooses a matplotlib backend: notebooks (and tests) do.
+
+Introduced in notebook 00 (setup check); used from notebook 01 on.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
+
+__all__ = [
+    "PALETTE",
+    "plot_bars_with_errors",
+    "plot_decision_boundary",
+    "plot_grid",
+    "plot_training_curves",
+]
+
+#: Okabe-Ito colours (Okabe & Ito, "Color Universal Design", 2008), cycled in this order.
+PALETTE: tuple[str, ...] = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#D55E00",  # vermillion
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#F0E442",  # yellow
+    "#000000",  # black
+)
+
+_DEFAULT_SIZE = (6.4, 4.2)
+_LONG_TICK_LABEL = 10  # characters; longer x tick labels are rotated
+
+
+def _colour(i: int) -> str:
+    """The i-th colour of PALETTE, cycling when there are more series than colours."""
+    return PALETTE[i % len(PALETTE)]
+
+
+def _figure_and_axes(
+    ax: Axes | None, figsize: tuple[float, float] = _DEFAULT_SIZE
+) -> tuple[Figure, Axes]:
+    """Returns (figure, axes): ``ax`` and its figure, or a new single-panel figure."""
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+        return fig, ax
+    if not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}")
+    return ax.figure, ax
+
+
+def _require_columns(df: pd.DataFrame, columns: Sequence[str], what: str, hint: str) -> None:
+    """Raises a ValueError naming the missing columns and the columns present."""
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(
+            f"{what} is missing column(s) {missing}; columns present: {list(df.columns)}. {hint}"
+        )
+
+
+def _require_numeric(df: pd.DataFrame, column: str, what: str) -> None:
+    """Raises a ValueError when a column is not numeric."""
+    if not pd.api.types.is_numeric_dtype(df[column]):
+        raise ValueError(
+            f"{what} column {column!r} must be numeric, got dtype {df[column].dtype}; "
+            "convert it with pd.to_numeric or choose a numeric column"
+        )
+
+
+def _readable(name: str) -> str:
+    """'val_accuracy' -> 'val accuracy'."""
+    return name.replace("_", " ")
+
+
+def _format_number(value: float) -> str:
+    """Two decimals for everyday magnitudes, two significant digits otherwise."""
+    if value == 0 or 0.01 <= abs(value) < 1000:
+        return f"{value:.2f}"
+    return f"{value:.2g}"
+
+
+def plot_training_curves(
+    history: pd.DataFrame,
+    metric: str = "val_accuracy",
+    *,
+    group: str = "model",
+    ax: Axes | None = None,
+    title: str | None = None,
+    ylabel: str | None = None,
+) -> Figure:
+    """Plots one metric against epoch: the mean over seeds per group, with a ± 1 sd band.
+
+    ``history`` is the course's tidy long format: one row per (group, seed, epoch) with columns
+    ``model`` (or whatever ``group`` names), ``seed``, ``epoch`` (from 1) and metric columns such
+    as ``loss``, ``accuracy``, ``val_loss``, ``val_accuracy``. Each group gets one line (the mean
+    over its seeds at each epoch) and, when it has two or more seeds, a shaded band of ± 1 sample
+    standard deviation. The legend reads ``"name (n seeds)"``.
+
+    Args:
+        history: long-format training histories.
+        metric: the column to plot.
+        group: the column whose values get one line each.
+        ax: axes to draw into; a new figure is made when None.
+        title: figure title; defaults to ``"<metric> per epoch (mean ± 1 sd over seeds)"``.
+        ylabel: y axis label; defaults to ``metric`` with underscores as spaces.
+
+    Returns:
+        The figure drawn on.
+
+    Example:
+        >>> history = pd.DataFrame({
+        ...     "model": ["classical"] * 4, "seed": [0, 0, 1, 1], "epoch": [1, 2, 1, 2],
+        ...     "val_accuracy": [0.6, 0.8, 0.5, 0.9]})
+        >>> fig = plot_training_curves(history, "val_accuracy", ylabel="test accuracy (fraction)")
+    """
+    if not isinstance(history, pd.DataFrame):
+        raise TypeError(
+            f"history must be a pandas DataFrame in long format, got {type(history).__name__}"
+        )
+    _require_columns(
+        history,
+        [group, "seed", "epoch", metric],
+        "history",
+        "Expected one row per (model, seed, epoch) with metric columns; for a single run add "
+        "history['seed'] = 0, and pass metric= (or group=) to pick another column.",
+    )
+    if history.empty:
+        raise ValueError("history has no rows; train at least one model for one epoch first")
+    _require_numeric(history, metric, "history")
+    duplicated = history.duplicated(subset=[group, "seed", "epoch"])
+    if duplicated.any():
+        example = history.loc[duplicated, [group, "seed", "epoch"]].iloc[0].to_dict()
+        raise ValueError(
+            f"history has {int(duplicated.sum())} repeated ({group}, seed, epoch) rows, e.g. "
+            f"{example}; drop duplicates (was a run concatenated twice?) or pass group= to "
+            "separate the runs"
+        )
+
+    fig, ax = _figure_and_axes(ax)
+    for i, (name, runs) in enumerate(history.groupby(group, sort=False)):
+        per_epoch = runs.groupby("epoch")[metric].agg(["mean", "std"]).sort_index()
+        epochs = per_epoch.index.to_numpy()
+        mean = per_epoch["mean"].to_numpy(dtype=float)
+        n_seeds = runs["seed"].nunique()
+        colour = _colour(i)
+        label = f"{name} ({n_seeds} seed{'s' if n_seeds != 1 else ''})"
+        ax.plot(epochs, mean, color=colour, label=label, linewidth=2)
+        if n_seeds >= 2:
+            sd = per_epoch["std"].to_numpy(dtype=float)
+            ax.fill_between(epochs, mean - sd, mean + sd, color=colour, alpha=0.2, linewidth=0)
+
+    readable = _readable(metric)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(ylabel if ylabel is not None else readable)
+    ax.set_title(title if title is not None else f"{readable} per epoch (mean ± 1 sd over seeds)")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.grid(alpha=0.3)
+    ax.legend(title=group, frameon=False)
+    return fig
+
+
+def plot_decision_boundary(
+    predict: Callable[[np.ndarray], np.ndarray],
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    grid_size: int = 80,
+    padding: float = 0.3,
+    feature_names: tuple[str, str] = ("x1", "x2"),
+) -> Figure:
+    """Plots a binary classifier's probability over the plane, its 0.5 contour and the data.
+
+    ``predict`` is called once, on a ``(grid_size**2, 2)`` float32 array covering the data's
+    range plus ``padding`` on every side, and must return the probability of class 1 with shape
+    ``(n,)`` or ``(n, 1)``, e.g. ``lambda g: model.predict(g, verbose=0)`` for a Keras model
+    ending in a sigmoid. A quantum layer evaluates one circuit per grid point, so lower
+    ``grid_size`` (e.g. 30) when that is slow.
+
+    Args:
+        predict: maps an (n, 2) float32 array to probabilities of class 1.
+        x: inputs, shape (n_samples, 2).
+        y: labels 0 or 1, shape (n_samples,) or (n_samples, 1).
+        ax: axes to draw into; a new figure is made when None.
+        title: figure title; defaults to ``"Decision boundary"``.
+        grid_size: grid points per axis (at least 2).
+        padding: margin added around the data's range, in the inputs' units.
+        feature_names: x and y axis labels.
+
+    Returns:
+        The figure drawn on.
+
+    Example:
+        >>> rng = np.random.default_rng(0)
+        >>> x = rng.normal(size=(100, 2))
+        >>> y = (x[:, 0] + x[:, 1] > 0).astype(int)
+        >>> fig = plot_decision_boundary(lambda g: 1 / (1 + np.exp(-3 * g.sum(axis=1))), x, y)
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y)
+    if x.ndim != 2:
+        raise ValueError(
+            f"x must be a 2-D array of shape (n_samples, 2), got shape {x.shape}; "
+            "reshape it or pass the feature matrix"
+        )
+    if x.shape[1] != 2:
+        raise ValueError(
+            f"decision boundaries need 2 features, got {x.shape[1]}; "
+            "pass two columns or reduce with PCA"
+        )
+    if len(x) == 0:
+        raise ValueError("x has no rows; pass at least one sample to plot")
+    if not np.isfinite(x).all():
+        raise ValueError("x contains NaN or infinite values; drop or impute them before plotting")
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.shape != (len(x),):
+        raise ValueError(
+            f"y must have shape ({len(x)},) to match x, got {y.shape}; pass one label per row of x"
+        )
+    classes = set(np.unique(y).tolist())
+    if not classes <= {0, 1}:
+        raise ValueError(
+            f"y must hold binary labels 0 and 1, got values {sorted(classes, key=str)}; "
+            "encode the two classes as 0 and 1"
+        )
+    if isinstance(grid_size, bool) or not isinstance(grid_size, int) or grid_size < 2:
+        raise ValueError(f"grid_size must be an int >= 2, got {grid_size!r}")
+    if not np.isfinite(padding) or padding < 0:
+        raise ValueError(f"padding must be a non-negative number, got {padding!r}")
+    if len(feature_names) != 2:
+        raise ValueError(
+            f"feature_names must name 2 features, got {len(feature_names)}: {feature_names!r}"
+        )
+
+    lows = x.min(axis=0) - padding
+    highs = x.max(axis=0) + padding
+    highs = np.where(highs > lows, highs, lows + 1.0)  # one point and no padding: widen
+    g1 = np.linspace(lows[0], highs[0], grid_size)
+    g2 = np.linspace(lows[1], highs[1], grid_size)
+    mesh1, mesh2 = np.meshgrid(g1, g2)
+    grid = np.column_stack([mesh1.ravel(), mesh2.ravel()]).astype(np.float32)
+
+    scores = np.asarray(predict(grid), dtype=float)
+    if scores.ndim == 2 and scores.shape[1] == 1:
+        scores = scores[:, 0]
+    if scores.shape != (len(grid),):
+        raise ValueError(
+            f"predict must return shape ({len(grid)},) or ({len(grid)}, 1) for {len(grid)} grid "
+            f"points, got {scores.shape}; return the probability of class 1 only (for a 2-column "
+            "softmax output use lambda g: model.predict(g)[:, 1])"
+        )
+    if not np.isfinite(scores).all():
+        raise ValueError("predict returned NaN or infinite values; check the model's weights")
+    if scores.min() < -1e-6 or scores.max() > 1 + 1e-6:
+        raise ValueError(
+            f"predict must return probabilities in [0, 1], got values from {scores.min():.3g} to "
+            f"{scores.max():.3g}; if these are logits, apply a sigmoid first"
+        )
+    probability = np.clip(scores, 0.0, 1.0).reshape(mesh1.shape)
+
+    fig, ax = _figure_and_axes(ax, figsize=(6.4, 5.0))
+    filled = ax.contourf(
+        mesh1, mesh2, probability, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.75
+    )
+    if probability.min() < 0.5 < probability.max():  # otherwise there is no boundary to draw
+        ax.contour(mesh1, mesh2, probability, levels=[0.5], colors="black", linewidths=1.5)
+    colourbar = fig.colorbar(filled, ax=ax)
+    colourbar.set_label("P(class 1)")
+
+    markers = ("o", "^")
+    handles = []
+    for label in (0, 1):
+        if label not in classes:
+            continue
+        points = x[y == label]
+        ax.scatter(
+            points[:, 0],
+            points[:, 1],
+            c=_colour(label),
+            marker=markers[label],
+            s=30,
+            edgecolors="black",
+            linewidths=0.6,
+        )
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker=markers[label],
+                markerfacecolor=_colour(label),
+                markeredgecolor="black",
+                markersize=7,
+                label=f"class {label}",
+            )
+        )
+    if probability.min() < 0.5 < probability.max():
+        handles.append(Line2D([], [], color="black", linewidth=1.5, label="P = 0.5"))
+    ax.legend(handles=handles, loc="best", framealpha=0.9)  # "best" avoids the points
+    ax.set_xlim(lows[0], highs[0])
+    ax.set_ylim(lows[1], highs[1])
+    ax.set_xlabel(feature_names[0])
+    ax.set_ylabel(feature_names[1])
+    ax.set_title(title if title is not None else "Decision boundary")
+    return fig
+
+
+def plot_bars_with_errors(
+    summary: pd.DataFrame,
+    *,
+    value: str = "mean",
+    error: str = "sd",
+    label: str = "model",
+    ax: Axes | None = None,
+    title: str | None = None,
+    ylabel: str | None = None,
+    annotate: bool = True,
+) -> Figure:
+    """Plots one bar per row of a summary table, with error bars.
+
+    Each bar has its own :data:`PALETTE` colour, its height from the ``value`` column and an
+    error bar of ± the ``error`` column (a missing error, e.g. the sd of a single seed, draws
+    no error bar). With ``annotate``, each bar is labelled like ``"0.85 ± 0.03"``.
+
+    Args:
+        summary: one row per bar, e.g. columns ``model``, ``mean``, ``sd``, ``n``.
+        value: column with the bar heights.
+        error: column with the half-lengths of the error bars (non-negative).
+        label: column with the x tick labels; long labels are rotated.
+        ax: axes to draw into; a new figure is made when None.
+        title: figure title; defaults to ``"<value> ± <error> by <label>"``.
+        ylabel: y axis label; defaults to ``"<value> ± <error>"``. Pass the quantity and its
+            unit, e.g. ``"test accuracy (fraction)"``.
+        annotate: write the value and error on each bar.
+
+    Returns:
+        The figure drawn on.
+
+    Example:
+        >>> summary = pd.DataFrame({"model": ["classical", "hybrid"], "mean": [0.85, 0.88],
+        ...                         "sd": [0.03, 0.02], "n": [5, 5]})
+        >>> fig = plot_bars_with_errors(summary, ylabel="test accuracy (fraction)")
+    """
+    if not isinstance(summary, pd.DataFrame):
+        raise TypeError(
+            f"summary must be a pandas DataFrame with one row per bar, got {type(summary).__name__}"
+        )
+    _require_columns(
+        summary,
+        [label, value, error],
+        "summary",
+        "Pass value=, error= and label= to name the columns to use.",
+    )
+    if summary.empty:
+        raise ValueError("summary has no rows; pass one row per bar")
+    _require_numeric(summary, value, "summary")
+    _require_numeric(summary, error, "summary")
+    heights = summary[value].to_numpy(dtype=float)
+    errors = summary[error].to_numpy(dtype=float)
+    if (errors < 0).any():
+        raise ValueError(
+            f"summary column {error!r} has negative values; error bars need a spread such as "
+            "the standard deviation (>= 0)"
+        )
+    labels = [str(v) for v in summary[label]]
+
+    fig, ax = _figure_and_axes(ax, figsize=(max(4.0, 1.1 * len(labels) + 2.0), 4.2))
+    positions = np.arange(len(labels))
+    colours = [_colour(i) for i in range(len(labels))]
+    ax.bar(
+        positions,
+        heights,
+        yerr=errors,  # NaN draws no error bar
+        capsize=6,
+        color=colours,
+        edgecolor="black",
+        linewidth=0.6,
+        error_kw={"elinewidth": 1.2, "ecolor": "black"},
+    )
+    ax.set_xticks(positions, labels)
+    if max(len(s) for s in labels) > _LONG_TICK_LABEL:
+        ax.tick_params(axis="x", labelrotation=30)
+        for tick in ax.get_xticklabels():
+            tick.set_horizontalalignment("right")
+            tick.set_rotation_mode("anchor")
+    if annotate:
+        for pos, height, err in zip(positions, heights, errors, strict=True):
+            text = _format_number(height)
+            if np.isfinite(err):
+                text += f" ± {_format_number(err)}"
+            reach = height + (0.0 if not np.isfinite(err) else math.copysign(err, height))
+            ax.annotate(
+                text,
+                xy=(pos, reach),
+                xytext=(0, 4 if height >= 0 else -4),
+                textcoords="offset points",
+                ha="center",
+                va="bottom" if height >= 0 else "top",
+                fontsize=9,
+            )
+        ax.margins(y=0.15)
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set_xlabel(label.replace("_", " "))
+    default_ylabel = f"{_readable(value)} ± {_readable(error)}"
+    ax.set_ylabel(ylabel if ylabel is not None else default_ylabel)
+    ax.set_title(title if title is not None else f"{default_ylabel} by {_readable(label)}")
+    ax.grid(axis="y", alpha=0.3)
+    ax.set_axisbelow(True)
+    return fig
+
+
+def plot_grid(
+    n_panels: int, *, ncols: int = 2, panel_size: tuple[float, float] = (4.5, 3.5)
+) -> tuple[Figure, list[Axes]]:
+    """Makes a figure of ``n_panels`` side-by-side panels to pass as ``ax=`` to the plots here.
+
+    Panels fill rows of ``ncols``; panels the last row does not need are hidden.
+
+    Args:
+        n_panels: number of panels (at least 1).
+        ncols: panels per row (at most ``n_panels`` are used).
+        panel_size: (width, height) of one panel, in inches.
+
+    Returns:
+        The figure and a flat list of its first ``n_panels`` axes, row by row.
+
+    Example:
+        >>> fig, axes = plot_grid(2)
+        >>> rng = np.random.default_rng(0)
+        >>> x, y = rng.normal(size=(50, 2)), rng.integers(0, 2, size=50)
+        >>> for ax, scale in zip(axes, [1.0, 5.0], strict=True):
+        ...     _ = plot_decision_boundary(
+        ...         lambda g, s=scale: 1 / (1 + np.exp(-s * g[:, 0])), x, y, ax=ax,
+        ...         title=f"scale {scale}")
+    """
+    for name, number in (("n_panels", n_panels), ("ncols", ncols)):
+        if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+            raise ValueError(f"{name} must be a positive int, got {number!r}")
+    if len(panel_size) != 2 or min(panel_size) <= 0:
+        raise ValueError(
+            f"panel_size must be (width, height) in inches, both positive, got {panel_size!r}"
+        )
+    ncols = min(ncols, n_panels)
+    nrows = math.ceil(n_panels / ncols)
+    fig, axes = plt.subplots(
+        nrows,
+        ncols,
+        figsize=(panel_size[0] * ncols, panel_size[1] * nrows),
+        squeeze=False,
+        layout="constrained",
+    )
+    flat = list(axes.ravel())
+    for extra in flat[n_panels:]:
+        extra.set_visible(False)
+    return fig, flat[:n_panels]
