@@ -23,8 +23,14 @@ from helpers.plotting import (
     plot_training_curves,
 )
 from helpers.quantum_layer import BACKEND, KerasLayer
-from helpers.reproducibility import set_seed
-from helpers.training import epochs_to_threshold, fit_over_seeds, format_mean_sd, summarize_runs
+from helpers.reproducibility import environment_versions, set_seed
+from helpers.training import (
+    epochs_to_threshold,
+    fit_over_seeds,
+    fit_sklearn_over_seeds,
+    format_mean_sd,
+    summarize_runs,
+)
 
 __all__ = [
     "BACKEND",
@@ -38,8 +44,10 @@ __all__ = [
     "course_mode",
     "course_sizes",
     "draw_circuit",
+    "environment_versions",
     "epochs_to_threshold",
     "fit_over_seeds",
+    "fit_sklearn_over_seeds",
     "format_mean_sd",
     "forum_circuit",
     "load_csv_dataset",

@@ -34,7 +34,7 @@ def build_forum_model(
     output_activation: str | None = None,
     from_logits: bool = False,
     learning_rate: float = 0.05,
-    metrics: Sequence[str] = FORUM_METRICS,
+    metrics: Sequence[str | keras.metrics.Metric] = FORUM_METRICS,
 ) -> keras.Model:
     """The forum's model, compiled as the learner did: quantum layer, then one Dense layer.
 

@@ -401,8 +401,9 @@ def plot_bars_with_errors(
     if annotate:
         for pos, height, err in zip(positions, heights, errors, strict=True):
             text = _format_number(height)
-            if np.isfinite(err):
-                text += f" ± {_format_number(err)}"
+            if np.isfinite(err):  # the error with the mean's decimals: "0.94 ± 0.01"
+                everyday = height == 0 or 0.01 <= abs(height) < 1000
+                text += f" ± {err:.2f}" if everyday else f" ± {_format_number(err)}"
             reach = height + (0.0 if not np.isfinite(err) else math.copysign(err, height))
             ax.annotate(
                 text,

@@ -29,3 +29,37 @@ def set_seed(seed: int = 0) -> None:
         import tensorflow as tf
 
         tf.config.experimental.enable_op_determinism()
+
+
+def environment_versions() -> dict[str, str]:
+    """Versions of Python and the course's main libraries, and the Keras backend in use.
+
+    Every notebook ends with this, so a reader can tell which stack produced its outputs.
+
+    Example:
+        >>> environment_versions()["PennyLane"]
+        '0.44.1'
+    """
+    import platform
+
+    import jax
+    import numpy as np
+    import pennylane as qml
+    import sklearn
+
+    versions = {
+        "Python": platform.python_version(),
+        "PennyLane": qml.__version__,
+        "Keras": keras.__version__,
+        "Keras backend": keras.backend.backend(),
+        "JAX": jax.__version__,
+        "NumPy": np.__version__,
+        "scikit-learn": sklearn.__version__,
+    }
+    try:
+        import tensorflow as tf
+
+        versions["TensorFlow"] = tf.__version__
+    except ImportError:  # pragma: no cover - TensorFlow is in the requirements
+        versions["TensorFlow"] = "not installed"
+    return versions

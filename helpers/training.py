@@ -38,6 +38,7 @@ def fit_over_seeds(
     callbacks: Callable[[], Sequence[keras.callbacks.Callback]] | None = None,
     y_transform: Callable[[np.ndarray], np.ndarray] | None = None,
     verbose: bool = True,
+    trained_models: list[keras.Model] | None = None,
 ) -> pd.DataFrame:
     """Trains a fresh model per seed and returns every epoch of every run as one table.
 
@@ -55,6 +56,7 @@ def fit_over_seeds(
         callbacks: returns fresh Keras callbacks for each run (e.g. EarlyStopping).
         y_transform: applied to both label arrays (e.g. one-hot encoding).
         verbose: print one summary line per run.
+        trained_models: if given, each trained model is appended to this list (seed order).
 
     Returns:
         Columns ``model, seed, epoch`` (from 1), one per metric, and ``fit_seconds`` (the
@@ -86,6 +88,8 @@ def fit_over_seeds(
             verbose=0,
         )
         seconds = time.perf_counter() - start
+        if trained_models is not None:
+            trained_models.append(model)
         frame = pd.DataFrame(history.history)
         frame.insert(0, "epoch", np.arange(1, len(frame) + 1))
         frame.insert(0, "seed", seed)
@@ -95,6 +99,47 @@ def fit_over_seeds(
         if verbose:
             print(_run_line(frame, seconds))
     return pd.concat(frames, ignore_index=True)
+
+
+def fit_sklearn_over_seeds(
+    make_estimator: Callable[[int], Any],
+    data: SupervisedData,
+    seeds: Iterable[int],
+    name: str,
+) -> pd.DataFrame:
+    """Fits a scikit-learn classifier per seed, as rows shaped like :func:`fit_over_seeds`.
+
+    Each run is one row with ``epoch = 1``, ``binary_accuracy`` (training split),
+    ``val_binary_accuracy`` (test split) and ``fit_seconds``, so the result can be concatenated
+    with Keras histories and summarised by :func:`summarize_runs`.
+
+    Args:
+        make_estimator: returns a fresh estimator for a seed, e.g.
+            ``lambda seed: LogisticRegression(random_state=seed)``.
+        data: training and test arrays (a ``helpers.data.Dataset``).
+        seeds: the seeds.
+        name: the value of the ``model`` column.
+
+    Example:
+        >>> from sklearn.linear_model import LogisticRegression
+        >>> rows = fit_sklearn_over_seeds(lambda s: LogisticRegression(), data, [0], "logistic")
+    """
+    rows = []
+    for seed in seeds:
+        estimator = make_estimator(seed)
+        start = time.perf_counter()
+        estimator.fit(data.x_train, data.y_train)
+        rows.append(
+            {
+                "model": name,
+                "seed": seed,
+                "epoch": 1,
+                "binary_accuracy": float(estimator.score(data.x_train, data.y_train)),
+                "val_binary_accuracy": float(estimator.score(data.x_test, data.y_test)),
+                "fit_seconds": time.perf_counter() - start,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def _run_line(frame: pd.DataFrame, seconds: float) -> str:
@@ -120,7 +165,8 @@ def summarize_runs(
     else:
         rows = history[history["epoch"] == epoch]
     table = rows.groupby(group, sort=False)[metric].agg(mean="mean", sd="std", n="count")
-    return table.reset_index().fillna({"sd": 0.0})
+    order = [g for g in pd.unique(history[group]) if g in table.index]  # as the runs came
+    return table.reindex(order).reset_index().fillna({"sd": 0.0})
 
 
 def epochs_to_threshold(

@@ -8,7 +8,7 @@ import keras
 import numpy as np
 import pytest
 
-from helpers import set_seed
+from helpers import environment_versions, set_seed
 
 
 def draws() -> tuple[float, float, float]:
@@ -40,3 +40,10 @@ def test_tensorflow_ops_are_deterministic_after_set_seed():
 def test_bad_seed_is_a_clear_error(seed):
     with pytest.raises(ValueError, match="non-negative int"):
         set_seed(seed)
+
+
+def test_environment_versions_report_the_pinned_stack():
+    versions = environment_versions()
+    assert versions["PennyLane"] == "0.44.1"
+    assert versions["Keras backend"] == keras.backend.backend()
+    assert {"Python", "TensorFlow", "JAX", "NumPy", "scikit-learn"} <= set(versions)

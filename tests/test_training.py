@@ -12,6 +12,7 @@ from helpers.models import build_classical_model
 from helpers.training import (
     epochs_to_threshold,
     fit_over_seeds,
+    fit_sklearn_over_seeds,
     format_mean_sd,
     summarize_runs,
 )
@@ -42,6 +43,29 @@ def test_fit_over_seeds_returns_one_row_per_epoch_and_run(data, capsys):
     assert lines[0].startswith("mlp seed 0: 3 epochs")
 
 
+def test_trained_models_are_kept_when_asked(data):
+    models = []
+    history = fit_over_seeds(
+        lambda: build_classical_model(2, 21), data, [0, 1], 2, verbose=False, trained_models=models
+    )
+    assert len(models) == 2
+    assert models[0] is not models[1]
+    last = history[(history.seed == 1) & (history.epoch == 2)]["val_binary_accuracy"].item()
+    _, accuracy = models[1].evaluate(data.x_test, data.y_test, verbose=0)
+    assert accuracy == pytest.approx(last)
+
+
+def test_sklearn_runs_summarise_like_keras_runs(data):
+    from sklearn.linear_model import LogisticRegression
+
+    rows = fit_sklearn_over_seeds(lambda s: LogisticRegression(random_state=s), data, [0, 1], "lr")
+    assert list(rows["epoch"]) == [1, 1]
+    expected = LogisticRegression().fit(data.x_train, data.y_train).score(data.x_test, data.y_test)
+    summary = summarize_runs(rows, "val_binary_accuracy")
+    assert summary.loc[0, "mean"] == pytest.approx(expected)
+    assert summary.loc[0, "n"] == 2
+
+
 def test_same_seed_same_history(data):
     def run():
         return fit_over_seeds(
@@ -67,6 +91,9 @@ def test_summaries_and_thresholds():
     assert summary["sd"].tolist() == pytest.approx([np.std([0.9, 0.7], ddof=1), 0.0])
     assert summary["n"].tolist() == [2, 1]
     assert summarize_runs(history, "acc", epoch=1)["mean"].tolist() == pytest.approx([0.5, 0.4])
+    single = pd.DataFrame({"model": ["c"], "seed": [0], "epoch": [1], "acc": [0.9]})
+    both = pd.concat([history, single])
+    assert summarize_runs(both, "acc")["model"].tolist() == ["a", "b", "c"]  # order of runs
     reached = epochs_to_threshold(history, "acc", 0.7)
     assert reached["epoch"].tolist()[:2] == [2, 3]
     assert np.isnan(reached["epoch"].tolist()[2])
