@@ -15,7 +15,14 @@ from helpers.data import (
     make_moons_dataset,
 )
 from helpers.mode import by_mode, course_mode, course_sizes
-from helpers.models import build_classical_model, build_forum_model, count_trainable_params
+from helpers.models import (
+    build_classical_model,
+    build_forum_model,
+    build_hybrid_with_head,
+    count_trainable_params,
+    dead_relu_units,
+    make_optimizer,
+)
 from helpers.plotting import (
     plot_bars_with_errors,
     plot_decision_boundary,
@@ -29,6 +36,7 @@ from helpers.training import (
     fit_over_seeds,
     fit_sklearn_over_seeds,
     format_mean_sd,
+    gradient_norms,
     summarize_runs,
 )
 
@@ -38,11 +46,13 @@ __all__ = [
     "KerasLayer",
     "build_classical_model",
     "build_forum_model",
+    "build_hybrid_with_head",
     "by_mode",
     "check_feature_count",
     "count_trainable_params",
     "course_mode",
     "course_sizes",
+    "dead_relu_units",
     "draw_circuit",
     "environment_versions",
     "epochs_to_threshold",
@@ -50,10 +60,12 @@ __all__ = [
     "fit_sklearn_over_seeds",
     "format_mean_sd",
     "forum_circuit",
+    "gradient_norms",
     "load_csv_dataset",
     "make_breast_cancer_dataset",
     "make_circles_dataset",
     "make_moons_dataset",
+    "make_optimizer",
     "plot_bars_with_errors",
     "plot_decision_boundary",
     "plot_grid",

@@ -72,6 +72,92 @@ def build_forum_model(
     return model
 
 
+_OPTIMIZERS = {"sgd": keras.optimizers.SGD, "adam": keras.optimizers.Adam}
+
+
+def make_optimizer(name: str, learning_rate: float) -> keras.optimizers.Optimizer:
+    """A fresh ``SGD`` or ``Adam`` optimizer by name.
+
+    Example:
+        >>> make_optimizer("adam", 0.01).name
+        'adam'
+    """
+    if name not in _OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {sorted(_OPTIMIZERS)}, got {name!r}")
+    return _OPTIMIZERS[name](learning_rate=learning_rate)
+
+
+def build_hybrid_with_head(
+    n_qubits: int,
+    n_layers: int = 2,
+    hidden_units: Sequence[int] = (5, 2),
+    kernel_initializer: str = "uniform",
+    dropout: float = 0.2,
+    n_outputs: int = 2,
+    output_activation: str = "sigmoid",
+    optimizer: str = "sgd",
+    learning_rate: float = 0.05,
+    loss: str = "binary_crossentropy",
+    metrics: Sequence[str | keras.metrics.Metric] = ("accuracy",),
+) -> keras.Model:
+    """The quantum layer followed by a classical head of ReLU layers, as in notebook 02.
+
+    The defaults are the forum learner's deeper head: ``Dense(5, relu)``, dropout,
+    ``Dense(2, relu)``, dropout, ``Dense(2, sigmoid)``, with Keras' ``"uniform"`` initializer on
+    the hidden layers, SGD at 0.05 and binary cross-entropy on one-hot labels. Every argument is
+    one factor that notebook 02 varies; ``hidden_units=()`` leaves a single output layer.
+
+    Example:
+        >>> model = build_hybrid_with_head(2)
+        >>> [layer.name for layer in model.layers]
+        ['quantum', 'hidden_1', 'dropout_1', 'hidden_2', 'dropout_2', 'output']
+    """
+    if not 0.0 <= dropout < 1.0:
+        raise ValueError(f"dropout must be in [0, 1), got {dropout}")
+    qlayer = KerasLayer(
+        forum_circuit(n_qubits), {"weights": (n_layers, n_qubits, 3)}, n_qubits, name="quantum"
+    )
+    layers: list[keras.layers.Layer] = [keras.Input((n_qubits,)), qlayer]
+    for i, units in enumerate(hidden_units, start=1):
+        layers.append(
+            keras.layers.Dense(
+                units, activation="relu", kernel_initializer=kernel_initializer, name=f"hidden_{i}"
+            )
+        )
+        if dropout > 0:
+            layers.append(keras.layers.Dropout(dropout, name=f"dropout_{i}"))
+    layers.append(keras.layers.Dense(n_outputs, activation=output_activation, name="output"))
+    model = keras.Sequential(layers, name="hybrid_with_head")
+    model.compile(
+        optimizer=make_optimizer(optimizer, learning_rate), loss=loss, metrics=list(metrics)
+    )
+    return model
+
+
+def dead_relu_units(model: keras.Model, x: np.ndarray) -> dict[str, int]:
+    """For each ReLU layer, how many units output 0 for every sample of ``x`` ("dead" units,
+    which pass no gradient).
+
+    Example:
+        >>> dead_relu_units(build_hybrid_with_head(2), np.zeros((4, 2)))
+        {'hidden_1': ..., 'hidden_2': ...}
+    """
+    relu_layers = [
+        layer
+        for layer in model.layers
+        if getattr(layer, "activation", None) is keras.activations.relu
+    ]
+    if not relu_layers:
+        return {}
+    probe = keras.Model(model.inputs, [layer.output for layer in relu_layers])
+    outputs = probe.predict(x, verbose=0, batch_size=1024)
+    outputs = outputs if isinstance(outputs, list) else [outputs]
+    return {
+        layer.name: int(np.sum(np.all(out <= 0.0, axis=0)))
+        for layer, out in zip(relu_layers, outputs, strict=True)
+    }
+
+
 def hidden_units_for_budget(n_features: int, param_budget: int) -> int:
     """Hidden units ``h`` of a one-hidden-layer MLP (``n_features -> h -> 1``) whose parameter
     count ``h * (n_features + 2) + 1`` is closest to ``param_budget`` (at least 1).
@@ -114,11 +200,8 @@ def build_classical_model(
         ],
         name=f"mlp_{hidden}",
     )
-    optimizers = {"sgd": keras.optimizers.SGD, "adam": keras.optimizers.Adam}
-    if optimizer not in optimizers:
-        raise ValueError(f"optimizer must be one of {sorted(optimizers)}, got {optimizer!r}")
     model.compile(
-        optimizer=optimizers[optimizer](learning_rate=learning_rate),
+        optimizer=make_optimizer(optimizer, learning_rate),
         loss="binary_crossentropy",
         metrics=["binary_accuracy"],
     )

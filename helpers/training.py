@@ -142,6 +142,37 @@ def fit_sklearn_over_seeds(
     return pd.DataFrame(rows)
 
 
+def gradient_norms(model: keras.Model, x: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    """L2 norm of the training loss's gradient for each trainable weight, at the current weights.
+
+    Dropout and other training-only layers are off (``training=False``), so the numbers say how
+    strongly each weight is pulled, not how noisy one step is. Works on both Keras backends.
+
+    Example:
+        >>> norms = gradient_norms(model, data.x_train, y_onehot)  # {"hidden_1/kernel": ...}
+    """
+    loss_fn = keras.losses.get(model.loss)
+    names = [v.path for v in model.trainable_variables]
+    if keras.backend.backend() == "jax":
+        import jax
+
+        def loss(values: list[Any]) -> Any:
+            y_pred, _ = model.stateless_call(values, model.non_trainable_variables, x)
+            return keras.ops.mean(loss_fn(y, y_pred))
+
+        grads = jax.grad(loss)([v.value for v in model.trainable_variables])
+    else:
+        import tensorflow as tf
+
+        with tf.GradientTape() as tape:
+            value = keras.ops.mean(loss_fn(y, model(x, training=False)))
+        grads = tape.gradient(value, model.trainable_variables)
+    return {
+        name: float(np.linalg.norm(keras.ops.convert_to_numpy(g)))
+        for name, g in zip(names, grads, strict=True)
+    }
+
+
 def _run_line(frame: pd.DataFrame, seconds: float) -> str:
     """One line per run: model, seed, epochs, time and the last value of the main metrics."""
     last = frame.iloc[-1]

@@ -13,9 +13,13 @@ from helpers.circuits import draw_circuit, forum_circuit
 from helpers.models import (
     build_classical_model,
     build_forum_model,
+    build_hybrid_with_head,
     count_trainable_params,
+    dead_relu_units,
     hidden_units_for_budget,
+    make_optimizer,
 )
+from helpers.training import gradient_norms
 
 
 def test_forum_model_is_the_posted_architecture():
@@ -59,3 +63,42 @@ def test_draw_circuit_returns_a_titled_figure():
 def test_forum_circuit_rejects_bad_qubit_counts():
     with pytest.raises(ValueError, match="positive int"):
         forum_circuit(0)
+
+
+def test_hybrid_with_head_defaults_are_the_forum_head():
+    model = build_hybrid_with_head(2)
+    names = [layer.name for layer in model.layers]
+    assert names == ["quantum", "hidden_1", "dropout_1", "hidden_2", "dropout_2", "output"]
+    hidden = model.get_layer("hidden_1")
+    assert isinstance(hidden.kernel_initializer, keras.initializers.RandomUniform)
+    assert model.get_layer("dropout_1").rate == pytest.approx(0.2)
+    assert model.get_layer("output").units == 2
+    single = build_hybrid_with_head(2, hidden_units=(), dropout=0.0)
+    assert [layer.name for layer in single.layers] == ["quantum", "output"]
+
+
+def test_dead_relu_units_counts_units_that_never_fire():
+    model = build_hybrid_with_head(2, dropout=0.0)
+    hidden = model.get_layer("hidden_2")
+    hidden.kernel.assign(np.zeros(hidden.kernel.shape))
+    hidden.bias.assign(np.array([-1.0, 1.0]))  # unit 0 always off, unit 1 always on
+    counts = dead_relu_units(model, np.random.default_rng(0).uniform(0, 3, (16, 2)))
+    assert counts["hidden_2"] == 1
+
+
+def test_gradient_norms_are_larger_with_glorot_than_with_uniform():
+    x = np.random.default_rng(0).uniform(0, 3, (32, 2)).astype("float32")
+    y = keras.utils.to_categorical((x[:, 0] > 1.5).astype(int), 2)
+    keras.utils.set_random_seed(0)
+    small = gradient_norms(build_hybrid_with_head(2, dropout=0.0), x, y)
+    keras.utils.set_random_seed(0)
+    large = gradient_norms(build_hybrid_with_head(2, kernel_initializer="glorot_uniform"), x, y)
+    assert set(small) == set(large)
+    assert small["quantum/weights"] < large["quantum/weights"]
+    assert all(np.isfinite(v) for v in small.values())
+
+
+def test_make_optimizer_rejects_unknown_names():
+    assert isinstance(make_optimizer("sgd", 0.1), keras.optimizers.SGD)
+    with pytest.raises(ValueError, match="optimizer must be one of"):
+        make_optimizer("rmsprop", 0.1)
