@@ -21,6 +21,7 @@ from helpers.models import (
     build_hybrid_with_head,
     count_trainable_params,
     dead_relu_units,
+    layer_outputs,
     make_optimizer,
 )
 from helpers.plotting import (
@@ -61,6 +62,7 @@ __all__ = [
     "format_mean_sd",
     "forum_circuit",
     "gradient_norms",
+    "layer_outputs",
     "load_csv_dataset",
     "make_breast_cancer_dataset",
     "make_circles_dataset",

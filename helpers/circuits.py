@@ -5,14 +5,19 @@ Introduced in the course foundation (the forum learner's circuit); later noteboo
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import pennylane as qml
 from matplotlib.figure import Figure
 
 
+@functools.cache
 def forum_circuit(n_qubits: int, device: str = "default.qubit") -> qml.QNode:
     """The forum learner's circuit: AngleEmbedding, StronglyEntanglingLayers, PauliZ on each wire.
+
+    The same arguments return the same QNode object, so models built one per seed share the
+    quantum layer's compiled evaluation (see ``KerasLayer``) instead of compiling it again.
 
     The QNode takes ``inputs`` (``n_qubits`` angles per sample) and ``weights`` of shape
     ``(n_layers, n_qubits, 3)``, and returns ``n_qubits`` expectation values in [-1, 1].

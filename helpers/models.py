@@ -134,6 +134,23 @@ def build_hybrid_with_head(
     return model
 
 
+def layer_outputs(
+    model: keras.Model, x: np.ndarray, layer_names: Sequence[str] | None = None
+) -> dict[str, np.ndarray]:
+    """What each layer outputs for ``x`` (inference mode: dropout off), by layer name.
+
+    Example:
+        >>> outs = layer_outputs(build_hybrid_with_head(2), np.zeros((4, 2)))
+        >>> outs["quantum"].shape
+        (4, 2)
+    """
+    names = list(layer_names) if layer_names is not None else [layer.name for layer in model.layers]
+    probe = keras.Model(model.inputs, [model.get_layer(n).output for n in names])
+    outputs = probe(x, training=False)  # one direct call: no per-probe predict function to trace
+    outputs = outputs if isinstance(outputs, list) else [outputs]
+    return dict(zip(names, (keras.ops.convert_to_numpy(o) for o in outputs), strict=True))
+
+
 def dead_relu_units(model: keras.Model, x: np.ndarray) -> dict[str, int]:
     """For each ReLU layer, how many units output 0 for every sample of ``x`` ("dead" units,
     which pass no gradient).
@@ -142,20 +159,15 @@ def dead_relu_units(model: keras.Model, x: np.ndarray) -> dict[str, int]:
         >>> dead_relu_units(build_hybrid_with_head(2), np.zeros((4, 2)))
         {'hidden_1': ..., 'hidden_2': ...}
     """
-    relu_layers = [
-        layer
+    names = [
+        layer.name
         for layer in model.layers
         if getattr(layer, "activation", None) is keras.activations.relu
     ]
-    if not relu_layers:
+    if not names:
         return {}
-    probe = keras.Model(model.inputs, [layer.output for layer in relu_layers])
-    outputs = probe.predict(x, verbose=0, batch_size=1024)
-    outputs = outputs if isinstance(outputs, list) else [outputs]
-    return {
-        layer.name: int(np.sum(np.all(out <= 0.0, axis=0)))
-        for layer, out in zip(relu_layers, outputs, strict=True)
-    }
+    outputs = layer_outputs(model, x, names)
+    return {name: int(np.sum(np.all(outputs[name] <= 0.0, axis=0))) for name in names}
 
 
 def hidden_units_for_budget(n_features: int, param_budget: int) -> int:

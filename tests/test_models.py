@@ -17,6 +17,7 @@ from helpers.models import (
     count_trainable_params,
     dead_relu_units,
     hidden_units_for_budget,
+    layer_outputs,
     make_optimizer,
 )
 from helpers.training import gradient_norms
@@ -102,3 +103,13 @@ def test_make_optimizer_rejects_unknown_names():
     assert isinstance(make_optimizer("sgd", 0.1), keras.optimizers.SGD)
     with pytest.raises(ValueError, match="optimizer must be one of"):
         make_optimizer("rmsprop", 0.1)
+
+
+def test_layer_outputs_match_the_layers_applied_in_turn():
+    model = build_hybrid_with_head(2, dropout=0.0)
+    x = np.random.default_rng(1).uniform(0, 3, (5, 2)).astype("float32")
+    outs = layer_outputs(model, x)
+    assert list(outs) == ["quantum", "hidden_1", "hidden_2", "output"]
+    hidden = keras.ops.convert_to_numpy(model.get_layer("hidden_1")(outs["quantum"]))
+    np.testing.assert_allclose(outs["hidden_1"], hidden, atol=1e-6)
+    np.testing.assert_allclose(outs["output"], model.predict(x, verbose=0), atol=1e-6)
