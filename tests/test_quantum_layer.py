@@ -360,3 +360,15 @@ def test_non_finite_inputs_are_a_clear_error():
     model = forum_model(2)
     with pytest.raises(Exception, match="NaN or infinite inputs"):
         model.fit(x, np.ones(4), epochs=1, verbose=0)
+
+
+def test_layers_sharing_a_qnode_share_compiled_code_not_weights():
+    circuit = forum_circuit(2)
+    first = KerasLayer(circuit, {"weights": (1, 2, 3)}, 2, dtype="float64")
+    second = KerasLayer(circuit, {"weights": (1, 2, 3)}, 2, dtype="float64")
+    x = RNG.random((6, 2))
+    for layer in (first, second):
+        weights = np.asarray(layer.qnode_weights["weights"].value)
+        expected = np.array([np.hstack(circuit(inputs=s, weights=weights)) for s in x])
+        np.testing.assert_allclose(np.asarray(layer(x)), expected, atol=1e-10)
+    assert not np.allclose(np.asarray(first(x)), np.asarray(second(x)))
