@@ -145,7 +145,8 @@ def layer_outputs(
         (4, 2)
     """
     names = list(layer_names) if layer_names is not None else [layer.name for layer in model.layers]
-    probe = keras.Model(model.inputs, [model.get_layer(n).output for n in names])
+    inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs
+    probe = keras.Model(inputs, [model.get_layer(n).output for n in names])
     outputs = probe(x, training=False)  # one direct call: no per-probe predict function to trace
     outputs = outputs if isinstance(outputs, list) else [outputs]
     return dict(zip(names, (keras.ops.convert_to_numpy(o) for o in outputs), strict=True))
