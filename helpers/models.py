@@ -17,6 +17,19 @@ from helpers.quantum_layer import KerasLayer
 FORUM_METRICS: tuple[str, ...] = ("accuracy", "mse", "mae", "binary_accuracy")
 
 
+def forum_quantum_layer(n_qubits: int, n_layers: int = 2, name: str = "quantum") -> KerasLayer:
+    """The forum's quantum layer: ``KerasLayer(forum_circuit(n_qubits), {"weights": (n_layers,
+    n_qubits, 3)}, output_dim=n_qubits)``, named ``"quantum"``.
+
+    Example:
+        >>> forum_quantum_layer(4).compute_output_shape((None, 4))
+        (None, 4)
+    """
+    return KerasLayer(
+        forum_circuit(n_qubits), {"weights": (n_layers, n_qubits, 3)}, n_qubits, name=name
+    )
+
+
 def count_trainable_params(model: keras.Model) -> int:
     """Number of trainable parameters of a built model.
 
@@ -59,9 +72,7 @@ def build_forum_model(
     """
     if n_layers < 1:
         raise ValueError(f"n_layers must be at least 1, got {n_layers}")
-    qlayer = KerasLayer(
-        forum_circuit(n_qubits), {"weights": (n_layers, n_qubits, 3)}, n_qubits, name="quantum"
-    )
+    qlayer = forum_quantum_layer(n_qubits, n_layers)
     head = keras.layers.Dense(output_size, activation=output_activation, name="dense")
     model = keras.Sequential([keras.Input((n_qubits,)), qlayer, head], name="forum_hybrid")
     model.compile(
@@ -114,9 +125,7 @@ def build_hybrid_with_head(
     """
     if not 0.0 <= dropout < 1.0:
         raise ValueError(f"dropout must be in [0, 1), got {dropout}")
-    qlayer = KerasLayer(
-        forum_circuit(n_qubits), {"weights": (n_layers, n_qubits, 3)}, n_qubits, name="quantum"
-    )
+    qlayer = forum_quantum_layer(n_qubits, n_layers)
     layers: list[keras.layers.Layer] = [keras.Input((n_qubits,)), qlayer]
     for i, units in enumerate(hidden_units, start=1):
         layers.append(
