@@ -6,6 +6,7 @@ Introduced in notebook 00 (setup check, the forum baseline on 2 qubits); used fr
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import keras
 import numpy as np
@@ -154,11 +155,22 @@ def layer_outputs(
         (4, 2)
     """
     names = list(layer_names) if layer_names is not None else [layer.name for layer in model.layers]
+    outputs = evaluate_tensors(model, [model.get_layer(n).output for n in names], x)
+    return dict(zip(names, outputs, strict=True))
+
+
+def evaluate_tensors(model: keras.Model, tensors: Sequence[Any], x: np.ndarray) -> list[np.ndarray]:
+    """Values of symbolic tensors of ``model`` (layer inputs or outputs) for the data ``x``,
+    computed in inference mode by one direct call (no ``predict`` function to trace).
+
+    Example:
+        >>> layer = model.get_layer("quantum")
+        >>> angles, expectations = evaluate_tensors(model, [layer.input, layer.output], x)
+    """
     inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs
-    probe = keras.Model(inputs, [model.get_layer(n).output for n in names])
-    outputs = probe(x, training=False)  # one direct call: no per-probe predict function to trace
-    outputs = outputs if isinstance(outputs, list) else [outputs]
-    return dict(zip(names, (keras.ops.convert_to_numpy(o) for o in outputs), strict=True))
+    values = keras.Model(inputs, list(tensors))(x, training=False)
+    values = values if isinstance(values, list) else [values]
+    return [keras.ops.convert_to_numpy(v) for v in values]
 
 
 def dead_relu_units(model: keras.Model, x: np.ndarray) -> dict[str, int]:

@@ -35,7 +35,12 @@ import keras
 import numpy as np
 import pandas as pd
 
-from helpers.models import build_hybrid_with_head, forum_quantum_layer, make_optimizer
+from helpers.models import (
+    build_hybrid_with_head,
+    evaluate_tensors,
+    forum_quantum_layer,
+    make_optimizer,
+)
 from helpers.quantum_layer import KerasLayer
 from helpers.training import epochs_to_threshold, format_mean_sd, summarize_runs
 
@@ -512,10 +517,8 @@ def layer_io(model: keras.Model, layer_name: str, x: np.ndarray) -> tuple[np.nda
     if layer_name not in names:
         raise ValueError(f"the model has no layer {layer_name!r}; its layers are {names}")
     layer = model.get_layer(layer_name)
-    inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs
-    probe = keras.Model(inputs, [layer.input, layer.output])
-    values_in, values_out = probe(x, training=False)  # a direct call: no predict to trace
-    return keras.ops.convert_to_numpy(values_in), keras.ops.convert_to_numpy(values_out)
+    values_in, values_out = evaluate_tensors(model, [layer.input, layer.output], x)
+    return values_in, values_out
 
 
 def chain_histories(first: pd.DataFrame, second: pd.DataFrame, name: str) -> pd.DataFrame:
