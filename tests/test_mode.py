@@ -28,4 +28,4 @@ def test_unknown_mode_is_a_clear_error(monkeypatch):
 
 
 def test_the_suite_runs_in_quick_mode():
-    assert course_mode() == "quick"  # set by tests/conftest.py for the notebooks' kernels too
+    assert course_mode() == "quick"  # set by conftest.py for the notebooks' kernels too

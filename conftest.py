@@ -1,4 +1,4 @@
-"""Test configuration: the suite runs notebooks in quick mode.
+"""Test configuration (repository root, so it applies to `pytest notebooks/...` too): quick mode.
 
 The kernel that nbmake starts inherits this process's environment, so setting the variable here
 makes every notebook run in quick mode. ``COURSE_EXPECTED_MODE`` lets the setup-check notebook
