@@ -5,7 +5,7 @@ One module per responsibility: ``quantum_layer`` (KerasLayer), ``circuits``, ``d
 ``models``, ``training``, ``plotting``, ``mode`` (quick/full sizes), ``reproducibility``.
 """
 
-from helpers.circuits import draw_circuit, forum_circuit
+from helpers.circuits import draw_circuit, forum_circuit, reuploading_circuit
 from helpers.data import (
     Dataset,
     check_feature_count,
@@ -14,9 +14,20 @@ from helpers.data import (
     make_circles_dataset,
     make_moons_dataset,
 )
+from helpers.fourier import (
+    fourier_coefficients,
+    fourier_series,
+    highest_frequency,
+    make_fourier_dataset,
+    model_spectrum,
+    random_weight_spectra,
+    spectrum_grid,
+)
 from helpers.mode import by_mode, course_mode, course_sizes
 from helpers.models import (
+    ARCHITECTURES,
     build_classical_model,
+    build_depth_model,
     build_forum_model,
     build_hybrid_with_head,
     count_trainable_params,
@@ -24,11 +35,14 @@ from helpers.models import (
     forum_quantum_layer,
     layer_outputs,
     make_optimizer,
+    quantum_calls_per_sample,
+    quantum_layers_for,
 )
 from helpers.plotting import (
     plot_bars_with_errors,
     plot_decision_boundary,
     plot_grid,
+    plot_spectra,
     plot_training_curves,
 )
 from helpers.quantum_layer import BACKEND, KerasLayer
@@ -67,6 +81,7 @@ from helpers.transfer import (
 
 __all__ = [
     "ANGLE_MAPS",
+    "ARCHITECTURES",
     "BACKEND",
     "Dataset",
     "EpochTimer",
@@ -75,6 +90,7 @@ __all__ = [
     "build_classical_head",
     "build_classical_model",
     "build_classical_then_quantum",
+    "build_depth_model",
     "build_feature_extractor",
     "build_forum_model",
     "build_hybrid_with_head",
@@ -95,26 +111,37 @@ __all__ = [
     "format_mean_sd",
     "forum_circuit",
     "forum_quantum_layer",
+    "fourier_coefficients",
+    "fourier_series",
     "freeze",
     "gradient_norms",
+    "highest_frequency",
     "layer_io",
     "layer_outputs",
     "linear_probe_accuracy",
     "load_csv_dataset",
     "make_breast_cancer_dataset",
     "make_circles_dataset",
+    "make_fourier_dataset",
     "make_moons_dataset",
     "make_optimizer",
+    "model_spectrum",
     "outputs_dir",
     "parameter_counts",
     "plot_bars_with_errors",
     "plot_decision_boundary",
     "plot_grid",
+    "plot_spectra",
     "plot_training_curves",
     "prepare_fine_tuning",
+    "quantum_calls_per_sample",
+    "quantum_layers_for",
+    "random_weight_spectra",
+    "reuploading_circuit",
     "save_and_reload",
     "set_seed",
     "snapshot_weights",
+    "spectrum_grid",
     "summarize_comparison",
     "summarize_runs",
     "trainable_table",

@@ -1,6 +1,7 @@
 """QNode factories for the circuits the course uses.
 
-Introduced in the course foundation (the forum learner's circuit); later notebooks add more.
+Introduced in the course foundation (the forum learner's circuit); notebook 04 adds the data
+re-uploading circuit.
 """
 
 from __future__ import annotations
@@ -38,6 +39,40 @@ def forum_circuit(n_qubits: int, device: str = "default.qubit") -> qml.QNode:
     def circuit(inputs, weights):
         qml.AngleEmbedding(inputs, wires=range(n_qubits))
         qml.StronglyEntanglingLayers(weights, wires=range(n_qubits))
+        return [qml.expval(qml.PauliZ(w)) for w in range(n_qubits)]
+
+    return circuit
+
+
+@functools.cache
+def reuploading_circuit(n_qubits: int, n_blocks: int, device: str = "default.qubit") -> qml.QNode:
+    """A data re-uploading circuit: ``n_blocks`` times (encode the inputs, one trainable layer).
+
+    Each block is the forum circuit's two templates, ``AngleEmbedding(inputs)`` then one layer
+    of ``StronglyEntanglingLayers``, and the circuit measures PauliZ on each wire once, at the
+    end. With ``n_blocks=1`` it is :func:`forum_circuit` with one layer. Re-uploading the data
+    ``L`` times lets the output contain frequencies up to ``L`` in each input (Schuld, Sweke and
+    Meyer 2021, arXiv:2008.08605; Perez-Salinas et al. 2020, arXiv:1907.02085).
+
+    The QNode takes ``inputs`` (``n_qubits`` angles per sample) and ``weights`` of shape
+    ``(n_blocks, n_qubits, 3)``; the same arguments return the same QNode object.
+
+    Introduced in notebook 04.
+
+    Example:
+        >>> from helpers import KerasLayer, reuploading_circuit
+        >>> qlayer = KerasLayer(reuploading_circuit(2, 3), {"weights": (3, 2, 3)}, output_dim=2)
+    """
+    for name, value in (("n_qubits", n_qubits), ("n_blocks", n_blocks)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    dev = qml.device(device, wires=n_qubits)
+
+    @qml.qnode(dev)
+    def circuit(inputs, weights):
+        for block in range(n_blocks):
+            qml.AngleEmbedding(inputs, wires=range(n_qubits))
+            qml.StronglyEntanglingLayers(weights[block : block + 1], wires=range(n_qubits))
         return [qml.expval(qml.PauliZ(w)) for w in range(n_qubits)]
 
     return circuit

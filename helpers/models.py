@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from unittest import mock
 
 import keras
 import numpy as np
 
-from helpers.circuits import forum_circuit
+from helpers.circuits import forum_circuit, reuploading_circuit
 from helpers.quantum_layer import KerasLayer
 
 #: The metrics the forum learner compiled with.
@@ -240,3 +241,97 @@ def build_classical_model(
         metrics=["binary_accuracy"],
     )
     return model
+
+
+#: The four ways notebook 04 compares to use ``depth`` trainable circuit layers.
+ARCHITECTURES: tuple[str, ...] = ("single", "reuploading", "stacked_distinct", "stacked_shared")
+
+
+def quantum_layers_for(architecture: str, n_qubits: int, depth: int) -> list[KerasLayer]:
+    """The quantum layers, in call order, of one of :data:`ARCHITECTURES` at a given depth.
+
+    * ``"single"``: one layer, the data encoded once, then ``depth`` trainable layers.
+    * ``"reuploading"``: one layer whose circuit encodes the data ``depth`` times, each time
+      followed by a trainable layer (:func:`helpers.circuits.reuploading_circuit`); measured once.
+    * ``"stacked_distinct"``: ``depth`` separate forum layers (one trainable layer each); each
+      measures, and its expectation values become the next one's angles.
+    * ``"stacked_shared"``: one forum layer called ``depth`` times, as in the forum's
+      ``Sequential([qlayer, qlayer, qlayer, qlayer])``: the list holds the same object.
+
+    Introduced in notebook 04.
+
+    Example:
+        >>> layers = quantum_layers_for("stacked_shared", n_qubits=2, depth=3)
+        >>> len(layers), layers[0] is layers[2]
+        (3, True)
+    """
+    if architecture not in ARCHITECTURES:
+        raise ValueError(f"architecture must be one of {ARCHITECTURES}, got {architecture!r}")
+    if isinstance(depth, bool) or not isinstance(depth, int) or depth < 1:
+        raise ValueError(f"depth must be a positive int, got {depth!r}")
+    if architecture == "single":
+        return [forum_quantum_layer(n_qubits, n_layers=depth)]
+    if architecture == "reuploading":
+        circuit = reuploading_circuit(n_qubits, depth)
+        return [KerasLayer(circuit, {"weights": (depth, n_qubits, 3)}, n_qubits, name="quantum")]
+    if architecture == "stacked_shared":
+        return [forum_quantum_layer(n_qubits, n_layers=1)] * depth
+    return [forum_quantum_layer(n_qubits, 1, name=f"quantum_{i}") for i in range(1, depth + 1)]
+
+
+def build_depth_model(
+    architecture: str,
+    n_qubits: int,
+    depth: int,
+    readout: bool = True,
+    optimizer: str = "adam",
+    learning_rate: float = 0.05,
+) -> keras.Model:
+    """A compiled model of :func:`quantum_layers_for`, for classification or regression.
+
+    With ``readout=True``: the quantum layers, then ``Dense(1, sigmoid)`` on the expectation
+    values, binary cross-entropy and ``binary_accuracy`` (a classifier, as in the forum).
+    With ``readout=False``: the quantum layers alone, whose first expectation value is the
+    output, trained with mean squared error (a regressor, used for Fourier spectra).
+
+    Introduced in notebook 04.
+
+    Example:
+        >>> model = build_depth_model("reuploading", n_qubits=2, depth=3)
+        >>> count_trainable_params(model)  # 3*2*3 circuit + 2 + 1 readout
+        21
+    """
+    layers: list[keras.layers.Layer] = [
+        keras.Input((n_qubits,)),
+        *quantum_layers_for(architecture, n_qubits, depth),
+    ]
+    if readout:
+        layers.append(keras.layers.Dense(1, activation="sigmoid", name="readout"))
+        loss, metrics = "binary_crossentropy", ["binary_accuracy"]
+    else:
+        layers.append(keras.layers.Lambda(lambda z: z[:, :1], name="first_qubit"))
+        loss, metrics = "mse", []
+    model = keras.Sequential(layers, name=f"{architecture}_{depth}")
+    model.compile(optimizer=make_optimizer(optimizer, learning_rate), loss=loss, metrics=metrics)
+    return model
+
+
+def quantum_calls_per_sample(model: keras.Model) -> int:
+    """How many times one forward pass evaluates a quantum circuit for each sample.
+
+    Counted, not inferred: the model runs eagerly on one sample while every
+    :class:`~helpers.quantum_layer.KerasLayer` call is counted. A layer called three times
+    counts three, however many weights it has.
+
+    Introduced in notebook 04.
+
+    Example:
+        >>> quantum_calls_per_sample(build_depth_model("stacked_shared", 2, depth=4))
+        4
+    """
+    if not model.inputs:
+        raise ValueError("the model has no known input shape; build it with keras.Input first")
+    shape = tuple(1 if d is None else d for d in model.inputs[0].shape)
+    with mock.patch.object(KerasLayer, "call", autospec=True, side_effect=KerasLayer.call) as call:
+        model(np.zeros(shape, dtype="float32"), training=False)
+    return call.call_count

@@ -11,7 +11,7 @@ Introduced in notebook 00 (setup check); used from notebook 01 on.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -26,6 +26,7 @@ __all__ = [
     "plot_bars_with_errors",
     "plot_decision_boundary",
     "plot_grid",
+    "plot_spectra",
     "plot_training_curves",
 ]
 
@@ -469,3 +470,60 @@ def plot_grid(
     for extra in flat[n_panels:]:
         extra.set_visible(False)
     return fig, flat[:n_panels]
+
+
+def plot_spectra(
+    spectra: Mapping[str, np.ndarray],
+    *,
+    target: np.ndarray | None = None,
+    ax: Axes | None = None,
+    title: str | None = None,
+    floor: float = 1e-5,
+) -> Figure:
+    """Plots Fourier spectra ``|c_n|`` against frequency ``n``, one line per label, log scale.
+
+    A 1-D array is one spectrum; a 2-D array ``(runs, frequencies)`` is drawn as its mean with
+    a band from the smallest to the largest run. Values below ``floor`` are drawn at ``floor``
+    (a log axis cannot show 0), so a line lying on the floor means "no such frequency".
+
+    Args:
+        spectra: label -> ``|c_n|`` for ``n = 0, 1, ...`` (e.g. from
+            :func:`helpers.fourier.model_spectrum` or ``random_weight_spectra``).
+        target: the target's ``|c_n|``, drawn as black crosses.
+        ax: axes to draw into; a new figure is made when None.
+        title: figure title; defaults to ``"Fourier spectrum"``.
+        floor: the smallest value drawn, positive.
+
+    Introduced in notebook 04.
+
+    Example:
+        >>> fig = plot_spectra({"depth 1": np.array([0.0, 0.4, 0.0]),
+        ...                     "depth 2": np.array([[0.2, 0.2, 0.1], [0.3, 0.1, 0.2]])})
+    """
+    if not spectra:
+        raise ValueError("spectra is empty; pass at least one label -> |c_n| array")
+    if floor <= 0:
+        raise ValueError(f"floor must be positive for a log axis, got {floor}")
+    fig, ax = _figure_and_axes(ax)
+    for i, (label, values) in enumerate(spectra.items()):
+        values = np.atleast_2d(np.asarray(values, dtype=float))
+        if values.ndim != 2:
+            raise ValueError(f"spectra[{label!r}] must be 1-D or 2-D, got shape {values.shape}")
+        n = np.arange(values.shape[1])
+        colour = _colour(i)
+        ax.plot(n, np.maximum(values.mean(axis=0), floor), "o-", color=colour, label=label)
+        if len(values) > 1:
+            low, high = np.maximum(values.min(axis=0), floor), np.maximum(values.max(axis=0), floor)
+            ax.fill_between(n, low, high, color=colour, alpha=0.15, linewidth=0)
+    if target is not None:
+        target = np.maximum(np.asarray(target, dtype=float), floor)
+        ax.plot(np.arange(len(target)), target, "x", color="black", markersize=9, label="target")
+    ax.set_yscale("log")
+    ax.set_ylim(bottom=floor / 2)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("frequency n")
+    ax.set_ylabel("|c_n| (coefficient size)")
+    ax.set_title(title if title is not None else "Fourier spectrum")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small")
+    return fig

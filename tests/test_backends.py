@@ -20,6 +20,7 @@ BACKEND_TESTS = [
     "tests/test_reproducibility.py",
     "tests/test_models.py",  # gradient_norms has backend-specific code
     "tests/test_transfer.py",  # freeze/unfreeze differ between the backends
+    "tests/test_reuploading.py",
     "notebooks/00_setup_check.ipynb",  # the room's first check runs on either backend
 ]
 ROOT = Path(__file__).resolve().parents[1]

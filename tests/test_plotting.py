@@ -20,6 +20,7 @@ from helpers.plotting import (
     plot_bars_with_errors,
     plot_decision_boundary,
     plot_grid,
+    plot_spectra,
     plot_training_curves,
 )
 
@@ -315,3 +316,29 @@ def test_grid_panels_take_plots_side_by_side():
 def test_grid_rejects_bad_sizes(n_panels, ncols):
     with pytest.raises(ValueError, match="positive int"):
         plot_grid(n_panels, ncols=ncols)
+
+
+def test_spectra_mean_line_band_floor_and_target():
+    fig = plot_spectra(
+        {"one": np.array([0.0, 0.4, 0.0]), "runs": np.array([[0.2, 0.1, 0.1], [0.4, 0.3, 0.1]])},
+        target=np.array([0.1, 0.2, 0.0]),
+        floor=1e-4,
+    )
+    ax = fig.axes[0]
+    lines = ax.get_lines()
+    assert [line.get_label() for line in lines] == ["one", "runs", "target"]
+    np.testing.assert_allclose(lines[0].get_ydata(), [1e-4, 0.4, 1e-4])
+    np.testing.assert_allclose(lines[1].get_ydata(), [0.3, 0.2, 0.1])
+    assert len([c for c in ax.collections if isinstance(c, PolyCollection)]) == 1
+    assert ax.get_yscale() == "log"
+    assert ax.get_title()
+    assert ax.get_xlabel()
+    assert ax.get_ylabel()
+    plt.close(fig)
+
+
+def test_spectra_errors_name_the_problem():
+    with pytest.raises(ValueError, match="spectra is empty"):
+        plot_spectra({})
+    with pytest.raises(ValueError, match="floor must be positive"):
+        plot_spectra({"a": np.ones(3)}, floor=0)
