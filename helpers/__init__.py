@@ -5,6 +5,13 @@ One module per responsibility: ``quantum_layer`` (KerasLayer), ``circuits``, ``d
 ``models``, ``training``, ``plotting``, ``mode`` (quick/full sizes), ``reproducibility``.
 """
 
+from helpers.benchmark import (
+    BENCHMARK_MODELS,
+    benchmark_verdict,
+    run_benchmark,
+    run_one,
+    summarize_benchmark,
+)
 from helpers.circuits import draw_circuit, forum_circuit, reuploading_circuit
 from helpers.data import (
     Dataset,
@@ -48,6 +55,7 @@ from helpers.plotting import (
 from helpers.quantum_layer import BACKEND, KerasLayer
 from helpers.reproducibility import environment_versions, set_seed
 from helpers.training import (
+    EpochTimer,
     epochs_to_threshold,
     fit_over_seeds,
     fit_sklearn_over_seeds,
@@ -57,7 +65,6 @@ from helpers.training import (
 )
 from helpers.transfer import (
     ANGLE_MAPS,
-    EpochTimer,
     angle_bounds,
     build_classical_head,
     build_classical_then_quantum,
@@ -83,10 +90,12 @@ __all__ = [
     "ANGLE_MAPS",
     "ARCHITECTURES",
     "BACKEND",
+    "BENCHMARK_MODELS",
     "Dataset",
     "EpochTimer",
     "KerasLayer",
     "angle_bounds",
+    "benchmark_verdict",
     "build_classical_head",
     "build_classical_model",
     "build_classical_then_quantum",
@@ -138,10 +147,13 @@ __all__ = [
     "quantum_layers_for",
     "random_weight_spectra",
     "reuploading_circuit",
+    "run_benchmark",
+    "run_one",
     "save_and_reload",
     "set_seed",
     "snapshot_weights",
     "spectrum_grid",
+    "summarize_benchmark",
     "summarize_comparison",
     "summarize_runs",
     "trainable_table",

@@ -232,3 +232,26 @@ def _require_columns(table: pd.DataFrame, columns: Sequence[Any]) -> None:
             f"the table has no column(s) {missing}; its columns are {list(table.columns)}. "
             "Pass a metric the models were compiled with (validation metrics start with 'val_')."
         )
+
+
+class EpochTimer(keras.callbacks.Callback):
+    """Adds each epoch's wall time, in seconds, to the logs as ``epoch_seconds``.
+
+    Keras' ``History`` records the logs after this callback runs, so ``epoch_seconds`` becomes a
+    column of :func:`helpers.fit_over_seeds`' table (pass ``callbacks=lambda: [EpochTimer()]``).
+    The first epoch includes tracing and compiling the model; later epochs are the steady cost.
+
+    Introduced in notebook 03; used in notebook 04.
+
+    Example:
+        >>> history = fit_over_seeds(build, data, [0], 3, callbacks=lambda: [EpochTimer()])
+        >>> bool((history["epoch_seconds"] > 0).all())
+        True
+    """
+
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        if logs is not None:
+            logs["epoch_seconds"] = time.perf_counter() - self._start

@@ -15,8 +15,8 @@ model with its parameters fixed (``trainable = False``). This module holds what 
   :func:`build_classical_head`;
 * the angles: :data:`ANGLE_MAPS`, :func:`angle_bounds`;
 * fine-tuning and analysis: :func:`prepare_fine_tuning`, :func:`chain_histories`,
-  :func:`layer_io`, :func:`linear_probe_accuracy`, :class:`EpochTimer`,
-  :func:`summarize_comparison`.
+  :func:`layer_io`, :func:`linear_probe_accuracy`, :func:`summarize_comparison`
+  (:class:`helpers.training.EpochTimer` times the epochs).
 
 Introduced in notebook 03 (pretraining, saving and freezing).
 """
@@ -26,7 +26,6 @@ from __future__ import annotations
 import inspect
 import math
 import shutil
-import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -482,27 +481,6 @@ def prepare_fine_tuning(
 
 
 # ---------------------------------------------------------------------------- analysis
-class EpochTimer(keras.callbacks.Callback):
-    """Adds each epoch's wall time, in seconds, to the logs as ``epoch_seconds``.
-
-    Keras' ``History`` records the logs after this callback runs, so ``epoch_seconds`` becomes a
-    column of :func:`helpers.fit_over_seeds`' table (pass ``callbacks=lambda: [EpochTimer()]``).
-    The first epoch includes tracing and compiling the model; later epochs are the steady cost.
-
-    Example:
-        >>> history = fit_over_seeds(build, data, [0], 3, callbacks=lambda: [EpochTimer()])
-        >>> bool((history["epoch_seconds"] > 0).all())
-        True
-    """
-
-    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
-        self._start = time.perf_counter()
-
-    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
-        if logs is not None:
-            logs["epoch_seconds"] = time.perf_counter() - self._start
-
-
 def layer_io(model: keras.Model, layer_name: str, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The values that reach a top-level layer of ``model`` and the values it returns, for ``x``
     (inference mode). Unlike :func:`helpers.layer_outputs`, this also gives a first layer's

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 from helpers.circuits import forum_circuit
+from helpers.training import EpochTimer
 from helpers.transfer import (
     ANGLE_MAPS,
     REPO_ROOT,
-    EpochTimer,
     angle_bounds,
     build_classical_head,
     build_classical_then_quantum,
