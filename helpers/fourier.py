@@ -78,6 +78,14 @@ def fourier_coefficients(values: np.ndarray) -> np.ndarray:
     return np.fft.rfft(values) / len(values)
 
 
+def _check_no_aliasing(n_points: int, max_frequency: int) -> None:
+    if n_points <= 2 * max_frequency:
+        raise ValueError(
+            f"n_points ({n_points}) must exceed 2 * max_frequency ({2 * max_frequency}) to "
+            f"read frequency {max_frequency} without aliasing; raise n_points"
+        )
+
+
 def model_spectrum(
     predict: Callable[[np.ndarray], np.ndarray], n_points: int = 64, max_frequency: int = 8
 ) -> np.ndarray:
@@ -93,11 +101,7 @@ def model_spectrum(
         >>> np.round(model_spectrum(lambda x: np.sin(2 * x), max_frequency=3), 3)
         array([0. , 0. , 0.5, 0. ])
     """
-    if n_points <= 2 * max_frequency:
-        raise ValueError(
-            f"n_points ({n_points}) must exceed 2 * max_frequency ({2 * max_frequency}) to "
-            f"read frequency {max_frequency} without aliasing; raise n_points"
-        )
+    _check_no_aliasing(n_points, max_frequency)
     values = np.asarray(predict(spectrum_grid(n_points)))
     return np.abs(fourier_coefficients(values))[: max_frequency + 1]
 
@@ -170,22 +174,17 @@ def random_weight_spectra(
     """
     if isinstance(n_draws, bool) or not isinstance(n_draws, int) or n_draws < 1:
         raise ValueError(f"n_draws must be a positive int, got {n_draws!r}")
-    if n_points <= 2 * max_frequency:
-        raise ValueError(
-            f"n_points ({n_points}) must exceed 2 * max_frequency ({2 * max_frequency}); "
-            f"raise n_points"
-        )
+    _check_no_aliasing(n_points, max_frequency)  # before any weight changes
     rng = np.random.default_rng(seed)
     original = model.get_weights()
-    variables = model.trainable_weights
-    grid = spectrum_grid(n_points)
     spectra = []
     try:
         for _ in range(n_draws):
-            for variable in variables:
+            for variable in model.trainable_weights:
                 variable.assign(rng.uniform(0, 2 * np.pi, variable.shape).astype(variable.dtype))
-            values = np.asarray(model(grid, training=False))
-            spectra.append(np.abs(fourier_coefficients(values))[: max_frequency + 1])
+            spectra.append(
+                model_spectrum(lambda g: model(g, training=False), n_points, max_frequency)
+            )
     finally:
         model.set_weights(original)
     return np.array(spectra)
