@@ -30,6 +30,14 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.neural_network import MLPClassifier
 
+from helpers._checks import (
+    check_epochs,
+    check_int,
+    check_seed,
+    check_seeds,
+    check_unique_rows,
+    check_xy,
+)
 from helpers.data import Dataset
 from helpers.models import (
     build_classical_model,
@@ -110,6 +118,18 @@ def _keras_builders(n: int) -> dict[str, Callable[[], keras.Model]]:
     }
 
 
+_N_JOBS_FIX = "use -1 for every core, 1 to run in this process, or n > 1 for n workers"
+
+
+def _check_batch_size(batch_size: Any) -> int:
+    return check_int(batch_size, "batch_size", minimum=1, fix="e.g. batch_size=32")
+
+
+def _check_data(data: Dataset) -> None:
+    check_xy(data.x_train, data.y_train, "x_train", "y_train")
+    check_xy(data.x_test, data.y_test, "x_test", "y_test")
+
+
 def _accuracy(predict: Predict, x: np.ndarray, y: np.ndarray) -> float:
     predicted = np.asarray(predict(x)).reshape(len(x), -1)[:, -1] > 0.5
     return float(np.mean(predicted == (y > 0.5)))
@@ -151,7 +171,8 @@ def run_one(
     Keras models train for ``epochs`` on the training split with no early stopping and no look
     at the test split; "classical then quantum (03)" first pretrains its extractor for
     ``epochs``, and its time includes that. Accuracy is the share of test samples whose
-    predicted probability is on the right side of 0.5.
+    predicted probability is on the right side of 0.5. ``epochs`` must be at least 1 even for
+    the scikit-learn models (which ignore it), and the data must be numeric and finite.
 
     Returns:
         ``dataset, model, family, seed, train_accuracy, test_accuracy, fit_seconds,
@@ -168,6 +189,10 @@ def run_one(
         raise ValueError(
             f"unknown benchmark model {model!r}; choose from {[m.name for m in BENCHMARK_MODELS]}"
         )
+    seed = check_seed(seed)
+    epochs = check_epochs(epochs)
+    batch_size = _check_batch_size(batch_size)
+    _check_data(data)
     set_seed(seed)
     start = time.perf_counter()
     if model in ("logistic regression", "MLP, tuned"):
@@ -203,9 +228,10 @@ def run_benchmark(
     Args:
         datasets: the datasets (each model sees the same split of each).
         models: names from :data:`BENCHMARK_MODELS`.
-        seeds: training seeds (the splits stay fixed).
-        epochs: epochs for every Keras model.
-        n_jobs: joblib's worker count; ``-1`` uses every core, ``1`` runs in this process.
+        seeds: distinct training seeds (the splits stay fixed).
+        epochs: epochs for every Keras model (at least 1).
+        n_jobs: joblib's worker count; ``-1`` uses every core, ``1`` runs in this process
+            (``0`` is an error).
             Inside ``joblib.parallel_config(backend="dask")`` (or ``"ray"``) the same call runs
             on a cluster.
         batch_size: samples per step.
@@ -224,9 +250,23 @@ def run_benchmark(
         raise ValueError(
             f"unknown benchmark models {unknown}; choose from {[m.name for m in BENCHMARK_MODELS]}"
         )
-    if not datasets or not models or not seeds:
-        raise ValueError("datasets, models and seeds must each name at least one item")
+    if not datasets or not models:
+        raise ValueError("datasets and models must each name at least one item")
+    seeds = check_seeds(seeds)
+    epochs = check_epochs(epochs)
+    batch_size = _check_batch_size(batch_size)
+    n_jobs = check_int(n_jobs, "n_jobs", fix=_N_JOBS_FIX)
+    if n_jobs == 0:
+        raise ValueError(f"n_jobs must be a non-zero int, got 0; {_N_JOBS_FIX}")
+    for what, names in (("models", list(models)), ("datasets", [d.name for d in datasets])):
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(
+                f"{what} must be distinct, but {repeated} appear more than once; each "
+                "(dataset, model, seed) is one run, and a repeat would count twice in the summary"
+            )
     for data in datasets:
+        _check_data(data)
         if data.n_features > MAX_QUBITS:
             raise ValueError(
                 f"dataset {data.name!r} has {data.n_features} features, and the hybrid models "
@@ -252,10 +292,20 @@ def run_benchmark(
 def summarize_benchmark(results: pd.DataFrame) -> pd.DataFrame:
     """Mean and sd over seeds of each (dataset, model): accuracy, time and parameters.
 
+    Each (dataset, model, seed) must appear once: a repeated run would count twice in ``n``
+    and shrink ``test_sd``, so it is an error.
+
     Example:
         >>> summarize_benchmark(results).columns[:4].tolist()
         ['dataset', 'model', 'family', 'test_mean']
     """
+    check_unique_rows(
+        results,
+        ["dataset", "model", "seed"],
+        "the results table",
+        "results were probably concatenated twice or seeds repeated; concatenate each run's "
+        "row once and run with distinct seeds",
+    )
     grouped = results.groupby(["dataset", "model", "family"], sort=False)
     table = grouped.agg(
         test_mean=("test_accuracy", "mean"),

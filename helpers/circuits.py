@@ -12,8 +12,9 @@ from typing import Any
 import pennylane as qml
 from matplotlib.figure import Figure
 
+from helpers._checks import check_int
 
-@functools.cache
+
 def forum_circuit(n_qubits: int, device: str = "default.qubit") -> qml.QNode:
     """The forum learner's circuit: AngleEmbedding, StronglyEntanglingLayers, PauliZ on each wire.
 
@@ -31,8 +32,12 @@ def forum_circuit(n_qubits: int, device: str = "default.qubit") -> qml.QNode:
         >>> from helpers import KerasLayer, forum_circuit
         >>> qlayer = KerasLayer(forum_circuit(4), {"weights": (2, 4, 3)}, output_dim=4)
     """
-    if isinstance(n_qubits, bool) or not isinstance(n_qubits, int) or n_qubits < 1:
-        raise ValueError(f"n_qubits must be a positive int, got {n_qubits!r}")
+    return _forum_circuit(check_int(n_qubits, "n_qubits", minimum=1), device)
+
+
+@functools.cache
+def _forum_circuit(n_qubits: int, device: str) -> qml.QNode:
+    # Cached on checked arguments only, so np.int64(2) and 2 share one QNode.
     dev = qml.device(device, wires=n_qubits)
 
     @qml.qnode(dev)
@@ -44,7 +49,6 @@ def forum_circuit(n_qubits: int, device: str = "default.qubit") -> qml.QNode:
     return circuit
 
 
-@functools.cache
 def reuploading_circuit(n_qubits: int, n_blocks: int, device: str = "default.qubit") -> qml.QNode:
     """A data re-uploading circuit: ``n_blocks`` times (encode the inputs, one trainable layer).
 
@@ -63,9 +67,15 @@ def reuploading_circuit(n_qubits: int, n_blocks: int, device: str = "default.qub
         >>> from helpers import KerasLayer, reuploading_circuit
         >>> qlayer = KerasLayer(reuploading_circuit(2, 3), {"weights": (3, 2, 3)}, output_dim=2)
     """
-    for name, value in (("n_qubits", n_qubits), ("n_blocks", n_blocks)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    return _reuploading_circuit(
+        check_int(n_qubits, "n_qubits", minimum=1),
+        check_int(n_blocks, "n_blocks", minimum=1),
+        device,
+    )
+
+
+@functools.cache
+def _reuploading_circuit(n_qubits: int, n_blocks: int, device: str) -> qml.QNode:
     dev = qml.device(device, wires=n_qubits)
 
     @qml.qnode(dev)

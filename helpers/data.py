@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,8 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
+from helpers._checks import check_int, check_seed
+
 ANGLE_RANGE: tuple[float, float] = (0.0, float(np.pi))
 """The interval features are scaled into: the RX angles of ``qml.AngleEmbedding``."""
 
@@ -42,6 +45,8 @@ DATA_DIR: Path = Path(__file__).resolve().parents[1] / "data"
 _MIN_SAMPLES = 10
 _MAX_PCA_COMPONENTS = 30  # the breast-cancer data has 30 features
 _ROW_WORDS = "1-based data row, header not counted"
+_UNNAMED = re.compile(r"Unnamed: \d+")  # the name pandas gives a header cell left empty
+_RESCALE = "rescale the column first, e.g. divide it by a power of ten or take a log"
 
 
 @dataclass(frozen=True, eq=False)
@@ -144,7 +149,9 @@ def scale_to_angles(
     ``angle_range[1]``; test values outside the training range are clipped to the ends, so every
     returned value is a valid angle. Both arrays come back as float32; where rounding to float32
     would step outside the range (float32 has no exact pi), the end is the nearest float32 inside.
-    A constant training column maps to ``angle_range[0]``.
+    A constant training column maps to ``angle_range[0]``. A training column whose range
+    ``max - min`` overflows to infinity (values near ±1e308) is an error: the scaler would map
+    (almost) every value to one angle.
 
     Args:
         x_train: shape ``(n_train, n_features)``; the scaler is fitted on this.
@@ -169,6 +176,15 @@ def scale_to_angles(
         raise ValueError(
             f"x_train has {x_train.shape[1]} features but x_test has {x_test.shape[1]}; "
             f"give both the same feature columns in the same order"
+        )
+    with np.errstate(over="ignore"):
+        spans = x_train.max(axis=0) - x_train.min(axis=0)
+    if not np.all(np.isfinite(spans)):
+        col = int(np.argmax(~np.isfinite(spans)))
+        raise ValueError(
+            f"x_train column {col} (0-based) has a range max - min that is not finite "
+            f"({x_train[:, col].min():g} to {x_train[:, col].max():g} overflows to inf), so "
+            f"min-max scaling would map (almost) every value to one angle; {_RESCALE}"
         )
     scaler = MinMaxScaler(feature_range=(low, high), clip=True).fit(x_train)
     low32, high32 = _float32_bounds(low, high)
@@ -201,10 +217,10 @@ def make_moons_dataset(
         >>> make_moons_dataset(n_samples=200, seed=0).summary()
         'moons: 150 train / 50 test samples, 2 features, 50% positive'
     """
-    _check_n_samples(n_samples)
+    n_samples = _check_n_samples(n_samples)
     _check_non_negative(noise, "noise")
     _check_test_size(test_size)
-    _check_seed(seed)
+    seed = _check_seed(seed)
     x, y = make_moons(n_samples=n_samples, noise=noise, random_state=seed)
     return _split_and_scale("moons", x, y, ("x1", "x2"), test_size, seed)
 
@@ -233,7 +249,7 @@ def make_circles_dataset(
         >>> make_circles_dataset(factor=0.3).x_test.shape
         (50, 2)
     """
-    _check_n_samples(n_samples)
+    n_samples = _check_n_samples(n_samples)
     _check_non_negative(noise, "noise")
     if not _is_real(factor) or not 0.0 < factor < 1.0:
         raise ValueError(
@@ -241,7 +257,7 @@ def make_circles_dataset(
             f"{factor!r}; try factor=0.5"
         )
     _check_test_size(test_size)
-    _check_seed(seed)
+    seed = _check_seed(seed)
     x, y = make_circles(n_samples=n_samples, noise=noise, factor=factor, random_state=seed)
     return _split_and_scale("circles", x, y, ("x1", "x2"), test_size, seed)
 
@@ -274,25 +290,23 @@ def make_breast_cancer_dataset(
         >>> make_breast_cancer_dataset(n_components=4).summary()
         'breast_cancer: 426 train / 143 test samples, 4 features, 63% positive'
     """
-    if (
-        isinstance(n_components, bool)
-        or not isinstance(n_components, int | np.integer)
-        or not 1 <= n_components <= _MAX_PCA_COMPONENTS
-    ):
-        raise ValueError(
-            f"n_components must be an int from 1 to {_MAX_PCA_COMPONENTS} (the data have "
-            f"{_MAX_PCA_COMPONENTS} features), got {n_components!r}; use one component per "
-            f"qubit, e.g. n_components=4"
-        )
+    n_components = check_int(
+        n_components,
+        "n_components",
+        minimum=1,
+        maximum=_MAX_PCA_COMPONENTS,
+        fix=f"the data have {_MAX_PCA_COMPONENTS} features; use one component per qubit, "
+        f"e.g. n_components=4",
+    )
     _check_test_size(test_size)
-    _check_seed(seed)
+    seed = _check_seed(seed)
     bunch = load_breast_cancer()
     x, y = bunch.data, bunch.target
     x_train, x_test, y_train, y_test = _split(x, y, test_size, seed, "the breast-cancer data")
-    reducer = make_pipeline(StandardScaler(), PCA(n_components=int(n_components)))
+    reducer = make_pipeline(StandardScaler(), PCA(n_components=n_components))
     pcs_train = reducer.fit_transform(x_train)
     pcs_test = reducer.transform(x_test)
-    names = tuple(f"pc{i}" for i in range(1, int(n_components) + 1))
+    names = tuple(f"pc{i}" for i in range(1, n_components + 1))
     return _build("breast_cancer", pcs_train, pcs_test, y_train, y_test, names)
 
 
@@ -312,10 +326,17 @@ def load_csv_dataset(
     rows below a header) and the fix: a missing file, an empty or malformed file, missing
     columns, empty cells, non-numeric features, labels other than 0 and 1, or a single class.
 
+    The label never reaches the features: a header naming a column twice (the label or a
+    feature; pandas would silently load the copy as ``label.1``) is an error, and so is a column
+    without a name (``Unnamed: 0``, usually the row index ``df.to_csv(path)`` writes) unless
+    ``feature_columns`` leaves it out. A feature column whose range ``max - min`` overflows to
+    infinity (values near ±1e308) is an error too, since scaling would collapse it.
+
     Args:
         path: the CSV file.
         label_column: the column with the 0/1 labels.
-        feature_columns: the feature columns, in order; by default every column except the label.
+        feature_columns: the feature columns, in order; by default every column except the label
+            (a column without a name is then an error: leave it out by listing the others).
         test_size: fraction of rows held out for testing, between 0 and 1.
         seed: seeds the stratified split.
 
@@ -328,13 +349,14 @@ def load_csv_dataset(
         'moons: 225 train / 75 test samples, 2 features, 50% positive'
     """
     _check_test_size(test_size)
-    _check_seed(seed)
+    seed = _check_seed(seed)
     file = _resolve_csv_path(path)
     frame = _read_csv(file)
-    features = _select_columns(frame, file, label_column, feature_columns)
+    features = _select_columns(frame, _raw_header(file), file, label_column, feature_columns)
     used = frame[[*features, label_column]]
     _check_no_missing_values(used, file)
     x = _numeric_features(frame, features, file)
+    _check_finite_ranges(x, features, file)
     y = _binary_labels(frame[label_column], label_column, file)
     x_train, x_test, y_train, y_test = _split(x, y, test_size, seed, f"'{file}'")
     return _build(file.stem, x_train, x_test, y_train, y_test, tuple(features))
@@ -361,8 +383,7 @@ def check_feature_count(x: np.ndarray, n_qubits: int) -> None:
         ...
         ValueError: expected 4 features for 4 qubits, got 3; pad or reduce the inputs (e.g. PCA), or build the circuit with n_qubits=3
     """  # noqa: E501 - a doctest's expected output cannot be wrapped
-    if isinstance(n_qubits, bool) or not isinstance(n_qubits, int | np.integer) or n_qubits < 1:
-        raise ValueError(f"n_qubits must be a positive int, got {n_qubits!r}")
+    check_int(n_qubits, "n_qubits", minimum=1, fix="one feature per qubit, e.g. n_qubits=4")
     shape = np.shape(x)
     if len(shape) == 0:
         raise ValueError(
@@ -388,16 +409,14 @@ def _is_real(value: Any) -> bool:
     )
 
 
-def _check_n_samples(n_samples: Any) -> None:
-    if (
-        isinstance(n_samples, bool)
-        or not isinstance(n_samples, int | np.integer)
-        or n_samples < _MIN_SAMPLES
-    ):
+def _check_n_samples(n_samples: Any) -> int:
+    try:
+        return check_int(n_samples, "n_samples", minimum=_MIN_SAMPLES)
+    except ValueError:
         raise ValueError(
             f"n_samples must be an int of at least {_MIN_SAMPLES}, got {n_samples!r}; "
             f"the default n_samples=200 trains in seconds"
-        )
+        ) from None
 
 
 def _check_non_negative(value: Any, name: str) -> None:
@@ -415,9 +434,13 @@ def _check_test_size(test_size: Any) -> None:
         )
 
 
-def _check_seed(seed: Any) -> None:
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or not 0 <= seed < 2**32:
-        raise ValueError(f"seed must be a non-negative int below 2**32, got {seed!r}; e.g. seed=0")
+def _check_seed(seed: Any) -> int:
+    try:
+        return check_seed(seed)
+    except ValueError:  # the shared policy, with this module's wording of the range
+        raise ValueError(
+            f"seed must be a non-negative int below 2**32, got {seed!r}; e.g. seed=0"
+        ) from None
 
 
 def _check_angle_range(angle_range: Any) -> tuple[float, float]:
@@ -613,13 +636,61 @@ def _read_csv(file: Path) -> pd.DataFrame:
     return frame
 
 
+def _raw_header(file: Path) -> list[str]:
+    """The header cells as written, before pandas renames a repeated name (``label`` becomes
+    ``label.1``) or names an empty cell (``Unnamed: 0``)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pd.errors.ParserWarning)
+        first = pd.read_csv(
+            file,
+            header=None,
+            nrows=1,
+            index_col=False,
+            skipinitialspace=True,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+        )
+    return [str(cell) for cell in first.iloc[0]]
+
+
+def _check_repeated_names(header: list[str], columns: list[str], file: Path, label: str) -> None:
+    positions: dict[str, list[int]] = {}
+    for i, cell in enumerate(header):
+        if cell.strip():
+            positions.setdefault(cell.strip(), []).append(i)
+    repeated = {name: where for name, where in positions.items() if len(where) > 1}
+    if not repeated:
+        return
+    name = label.strip() if label.strip() in repeated else next(iter(repeated))
+    where = repeated[name]
+    numbers = ", ".join(str(i + 1) for i in where)
+    copy = columns[where[1]]
+    if name == label.strip():
+        raise ValueError(
+            f"'{file}' has the label column '{name}' {len(where)} times in its header (columns "
+            f"{numbers}); pandas would load the extra copy as a feature named '{copy}', handing "
+            f"the model its own labels. Delete the extra column from the file, or give it "
+            f"another name and leave it out with feature_columns=[...]"
+        )
+    raise ValueError(
+        f"'{file}' has the column name '{name}' {len(where)} times in its header (columns "
+        f"{numbers}); pandas would silently rename the copy '{copy}', so it is unclear which "
+        f"column is which. Give each column its own name in the header, or delete the duplicate"
+    )
+
+
 def _select_columns(
     frame: pd.DataFrame,
+    header: list[str],
     file: Path,
     label_column: str,
     feature_columns: list[str] | tuple[str, ...] | None,
 ) -> list[str]:
     columns = list(frame.columns)
+    if len(header) != len(columns):  # cannot happen once pandas has read the file
+        header = columns
+    _check_repeated_names(header, columns, file, str(label_column))
     has = f"the file has columns {columns}"
     if len(columns) == 1 and ";" in columns[0]:
         has += " (one column with ';' in its name: save the file comma-separated)"
@@ -635,7 +706,15 @@ def _select_columns(
                 f"'{file}' has only the label column '{label_column}' and no feature columns; "
                 f"add at least one numeric feature column"
             )
-        return features
+    else:
+        features = _listed_features(feature_columns, columns, file, label_column, has)
+    _check_unnamed(features, header, columns, file, listed=feature_columns is not None)
+    return features
+
+
+def _listed_features(
+    feature_columns: Any, columns: list[str], file: Path, label_column: str, has: str
+) -> list[str]:
     if isinstance(feature_columns, str):
         raise ValueError(
             f"feature_columns must be a list of column names, got the string "
@@ -659,6 +738,34 @@ def _select_columns(
     if duplicates:
         raise ValueError(f"feature_columns lists {duplicates} more than once; list each once")
     return features
+
+
+def _check_unnamed(
+    features: list[str], header: list[str], columns: list[str], file: Path, listed: bool
+) -> None:
+    """A column without a name (an empty header cell, or pandas' ``Unnamed: N`` written back
+    out) is refused as a feature: it is most often a saved row index, which can leak the order."""
+    unnamed = {
+        columns[i] for i, cell in enumerate(header) if not cell.strip() or _UNNAMED.fullmatch(cell)
+    }
+    bad = [c for c in features if c in unnamed]
+    if not bad:
+        return
+    i = columns.index(bad[0])
+    if header[i].strip():
+        what = f"column {i + 1} is named '{bad[0]}', the name pandas gives a column without one"
+    else:
+        what = f"column {i + 1} has no name in the header (pandas calls it '{bad[0]}')"
+    named = [c for c in features if c not in unnamed]
+    keep = f"feature_columns={named!r}" if named else "feature_columns=[...]"
+    if listed:
+        fix = f"leave it out of feature_columns, e.g. {keep}"
+    else:
+        fix = f"re-save the file with df.to_csv(path, index=False), or pass {keep} without it"
+    raise ValueError(
+        f"'{file}': {what}. It is most likely the row index that df.to_csv(path) writes, and as "
+        f"a feature it would let the model read the row order instead of the data. Fix: {fix}"
+    )
 
 
 def _check_no_missing_values(used: pd.DataFrame, file: Path) -> None:
@@ -701,6 +808,21 @@ def _numeric_features(frame: pd.DataFrame, features: list[str], file: Path) -> n
             f"column out with feature_columns=[...]"
         )
     return np.column_stack(columns)
+
+
+def _check_finite_ranges(x: np.ndarray, features: list[str], file: Path) -> None:
+    with np.errstate(over="ignore"):
+        spans = x.max(axis=0) - x.min(axis=0)
+    if np.all(np.isfinite(spans)):
+        return
+    col = int(np.argmax(~np.isfinite(spans)))
+    name = features[col]
+    raise ValueError(
+        f"'{file}' column '{name}' runs from {x[:, col].min():g} to {x[:, col].max():g}: its "
+        f"range max - min overflows to infinity, so scaling it to angles would map (almost) "
+        f"every row to one angle; rescale the column first, e.g. divide it by a power of ten "
+        f"(df['{name}'] / 1e300) or take a log"
+    )
 
 
 def _binary_labels(labels: pd.Series, label_column: str, file: Path) -> np.ndarray:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 import keras
 import numpy as np
 
+from helpers._checks import check_int, check_seed
 from helpers.data import Dataset
 
 
@@ -51,8 +52,7 @@ def spectrum_grid(n_points: int = 64) -> np.ndarray:
         >>> spectrum_grid(4).ravel()
         array([0.       , 1.5707964, 3.1415927, 4.712389 ], dtype=float32)
     """
-    if isinstance(n_points, bool) or not isinstance(n_points, int) or n_points < 4:
-        raise ValueError(f"n_points must be an int of at least 4, got {n_points!r}")
+    n_points = check_int(n_points, "n_points", minimum=4, fix="e.g. n_points=64")
     return np.linspace(0, 2 * np.pi, n_points, endpoint=False, dtype=np.float32)[:, None]
 
 
@@ -79,6 +79,8 @@ def fourier_coefficients(values: np.ndarray) -> np.ndarray:
 
 
 def _check_no_aliasing(n_points: int, max_frequency: int) -> None:
+    check_int(n_points, "n_points", minimum=4, fix="e.g. n_points=64")
+    check_int(max_frequency, "max_frequency", minimum=0, fix="e.g. max_frequency=8")
     if n_points <= 2 * max_frequency:
         raise ValueError(
             f"n_points ({n_points}) must exceed 2 * max_frequency ({2 * max_frequency}) to "
@@ -134,9 +136,8 @@ def make_fourier_dataset(
         >>> data.x_train.shape, data.y_test.shape
         ((40, 1), (100,))
     """
-    for name, n in (("n_train", n_train), ("n_test", n_test)):
-        if isinstance(n, bool) or not isinstance(n, int) or n < 2:
-            raise ValueError(f"{name} must be an int of at least 2, got {n!r}")
+    n_train = check_int(n_train, "n_train", minimum=2)
+    n_test = check_int(n_test, "n_test", minimum=2)
     x_train = np.linspace(0, 2 * np.pi, n_train, endpoint=False)
     x_test = np.linspace(0, 2 * np.pi, n_test, endpoint=False) + np.pi / n_test
     return Dataset(
@@ -172,8 +173,8 @@ def random_weight_spectra(
         >>> spectra.shape, bool(spectra[:, 3:].max() < 1e-6)
         ((20, 9), True)
     """
-    if isinstance(n_draws, bool) or not isinstance(n_draws, int) or n_draws < 1:
-        raise ValueError(f"n_draws must be a positive int, got {n_draws!r}")
+    n_draws = check_int(n_draws, "n_draws", minimum=1)
+    seed = check_seed(seed)
     _check_no_aliasing(n_points, max_frequency)  # before any weight changes
     rng = np.random.default_rng(seed)
     original = model.get_weights()

@@ -12,6 +12,7 @@ from unittest import mock
 import keras
 import numpy as np
 
+from helpers._checks import check_int
 from helpers.circuits import forum_circuit, reuploading_circuit
 from helpers.quantum_layer import KerasLayer
 
@@ -72,8 +73,7 @@ def build_forum_model(
         >>> [layer.name for layer in model.layers]
         ['quantum', 'dense']
     """
-    if n_layers < 1:
-        raise ValueError(f"n_layers must be at least 1, got {n_layers}")
+    n_layers = check_int(n_layers, "n_layers", minimum=1)
     qlayer = forum_quantum_layer(n_qubits, n_layers)
     head = keras.layers.Dense(output_size, activation=output_activation, name="dense")
     model = keras.Sequential([keras.Input((n_qubits,)), qlayer, head], name="forum_hybrid")
@@ -267,8 +267,7 @@ def quantum_layers_for(architecture: str, n_qubits: int, depth: int) -> list[Ker
     """
     if architecture not in ARCHITECTURES:
         raise ValueError(f"architecture must be one of {ARCHITECTURES}, got {architecture!r}")
-    if isinstance(depth, bool) or not isinstance(depth, int) or depth < 1:
-        raise ValueError(f"depth must be a positive int, got {depth!r}")
+    depth = check_int(depth, "depth", minimum=1)
     if architecture == "single":
         return [forum_quantum_layer(n_qubits, n_layers=depth)]
     if architecture == "reuploading":

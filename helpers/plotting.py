@@ -21,6 +21,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
+from helpers._checks import check_int
+
 __all__ = [
     "PALETTE",
     "plot_bars_with_errors",
@@ -239,8 +241,7 @@ def plot_decision_boundary(
             f"y must hold binary labels 0 and 1, got values {sorted(classes, key=str)}; "
             "encode the two classes as 0 and 1"
         )
-    if isinstance(grid_size, bool) or not isinstance(grid_size, int) or grid_size < 2:
-        raise ValueError(f"grid_size must be an int >= 2, got {grid_size!r}")
+    grid_size = check_int(grid_size, "grid_size", minimum=2, fix="e.g. grid_size=80")
     if not np.isfinite(padding) or padding < 0:
         raise ValueError(f"padding must be a non-negative number, got {padding!r}")
     if len(feature_names) != 2:
@@ -450,9 +451,8 @@ def plot_grid(
         ...         lambda g, s=scale: 1 / (1 + np.exp(-s * g[:, 0])), x, y, ax=ax,
         ...         title=f"scale {scale}")
     """
-    for name, number in (("n_panels", n_panels), ("ncols", ncols)):
-        if isinstance(number, bool) or not isinstance(number, int) or number < 1:
-            raise ValueError(f"{name} must be a positive int, got {number!r}")
+    n_panels = check_int(n_panels, "n_panels", minimum=1)
+    ncols = check_int(ncols, "ncols", minimum=1)
     if len(panel_size) != 2 or min(panel_size) <= 0:
         raise ValueError(
             f"panel_size must be (width, height) in inches, both positive, got {panel_size!r}"

@@ -25,6 +25,7 @@ from __future__ import annotations
 import inspect
 import logging
 import math
+import numbers
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -62,6 +63,8 @@ _COMPILED: dict[tuple[Any, ...], tuple[qml.QNode, Any]] = {}
 _TF_DEVICES = ("default.qubit",)  # others fail in PennyLane's TF graph mode (measured)
 _XLA_DEVICES = ("default.qubit",)
 _XLA_DIFF_METHODS = ("best", "backprop")
+#: Measurements a layer cannot differentiate: refused with a clear error.
+_NON_DIFFERENTIABLE = (qml.measurements.SampleMP, qml.measurements.CountsMP)
 _NONFINITE_MESSAGE = (
     "KerasLayer received NaN or infinite inputs; the circuit needs finite angles. "
     "Remove or impute the missing values in your data (for example with "
@@ -69,20 +72,49 @@ _NONFINITE_MESSAGE = (
 )
 
 
-def _normalise_weight_shape(size: int | Iterable[int]) -> tuple[int, ...]:
+def _is_int(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_)
+
+
+def _normalise_weight_shape(name: str, size: Any) -> tuple[int, ...]:
     """Turns a ``weight_shapes`` value into a shape, as ``qml.qnn.KerasLayer`` did.
 
-    An int ``n > 1`` means a vector of length ``n``, the int 1 means a scalar, and an iterable is
-    taken as the shape itself.
+    An int ``n > 1`` means a vector of length ``n``, the ints 1 and 0 mean a scalar, and a tuple
+    or list of positive ints is the shape itself. Anything else (a float, a string, a 0 or a
+    negative number inside a tuple) is an error: it used to be coerced silently.
 
-    >>> _normalise_weight_shape(3), _normalise_weight_shape(1), _normalise_weight_shape((2, 4, 3))
-    ((3,), (), (2, 4, 3))
+    >>> _normalise_weight_shape("w", 3), _normalise_weight_shape("w", 1)
+    ((3,), ())
+    >>> _normalise_weight_shape("w", (2, 4, 3))
+    (2, 4, 3)
     """
+    where = f"weight_shapes[{name!r}]"
+    if isinstance(size, str | bytes):
+        raise ValueError(
+            f"{where} must be an int or a tuple of ints, got the string {size!r}; write the "
+            "shape as numbers, e.g. {'weights': (2, 4, 3)}"
+        )
     if isinstance(size, Iterable):
-        return tuple(int(s) for s in size)
-    if int(size) < 1:
-        raise ValueError(f"a weight shape must be a positive int or a tuple, got {size!r}")
-    return (int(size),) if int(size) > 1 else ()
+        shape = tuple(size)
+        if not all(_is_int(s) and s >= 1 for s in shape):
+            bad = next(s for s in shape if not (_is_int(s) and s >= 1))
+            why = (
+                "gives a weight with no parameters"
+                if _is_int(bad) and bad == 0
+                else "is not a positive int"
+            )
+            raise ValueError(
+                f"{where} = {size!r}: the dimension {bad!r} {why}; every dimension must be a "
+                "positive int, e.g. qml.StronglyEntanglingLayers.shape(n_layers=2, n_wires=4) "
+                "= (2, 4, 3)"
+            )
+        return tuple(int(s) for s in shape)
+    if not _is_int(size) or size < 0:
+        raise ValueError(
+            f"{where} must be a non-negative int or a tuple of positive ints, got {size!r}; "
+            "e.g. 3 for a vector of 3 weights, 1 for a scalar, (2, 4, 3) for an array"
+        )
+    return (int(size),) if size > 1 else ()
 
 
 def _normalise_output_dim(output_dim: Any) -> int | tuple[int, ...] | None:
@@ -93,10 +125,18 @@ def _normalise_output_dim(output_dim: Any) -> int | tuple[int, ...] | None:
     """
     if output_dim is None:
         return None
-    if isinstance(output_dim, Iterable):
-        dims = tuple(int(d) for d in output_dim)
-        return dims[0] if len(dims) == 1 else dims
-    return int(output_dim)
+    dims = (
+        tuple(output_dim)
+        if isinstance(output_dim, Iterable) and not isinstance(output_dim, str | bytes)
+        else (output_dim,)
+    )
+    if not dims or not all(_is_int(d) and d >= 1 for d in dims):
+        raise ValueError(
+            f"output_dim must be a positive int, a tuple of positive ints or None, got "
+            f"{output_dim!r}; give the number of values the QNode returns per sample, e.g. "
+            "output_dim=4 for four expectation values"
+        )
+    return int(dims[0]) if len(dims) == 1 else tuple(int(d) for d in dims)
 
 
 _GRAPH_MODE_MESSAGE = (
@@ -105,6 +145,28 @@ _GRAPH_MODE_MESSAGE = (
     "qml.Rot(weights[0], weights[1], weights[2], wires=0), or compile the model with "
     "model.compile(..., run_eagerly=True) (much slower)."
 )
+
+
+def _check_numeric(inputs: Any) -> None:
+    """Refuses text (and other non-numeric) inputs before a backend tries to cast them."""
+    dtype = getattr(inputs, "dtype", None)
+    if dtype is None:
+        try:
+            dtype = np.asarray(inputs).dtype
+        except Exception:  # ragged or exotic input: let Keras report it
+            return
+    dtype = getattr(dtype, "as_numpy_dtype", dtype)  # tf.DType -> NumPy type
+    try:
+        kind = np.dtype(dtype).kind
+    except TypeError:
+        return
+    if kind not in "biuf":
+        raise TypeError(
+            f"KerasLayer needs numeric inputs (angles), got an array of dtype {np.dtype(dtype)}"
+            f"{' (text)' if kind in 'USO' else ''}; convert the features to numbers first, "
+            "e.g. x.astype('float32'), and encode text columns with "
+            "sklearn.preprocessing.OrdinalEncoder."
+        )
 
 
 def _raise_if_not_finite(all_finite: Any) -> None:
@@ -137,6 +199,30 @@ def _deserialize_spec(key: str, value: Any) -> Any:
     """Inverse of :func:`_serialize_spec`."""
     module = _SPEC_MODULES.get(key)
     return value if module is None or value is None else module.deserialize(value)
+
+
+def _check_same_circuit(name: str, saved: Mapping[str, Any], layer: KerasLayer) -> None:
+    """Refuses a QNode whose gates or measurements differ from the ones the model was saved with."""
+    expected = list(saved["fingerprint"])
+    try:
+        found = layer.circuit_fingerprint(int(saved["n_features"]))
+    except Exception as exc:
+        found = [f"(the QNode fails on {saved['n_features']} features: {exc})"]
+    if found == expected:
+        return
+    i = next(
+        (k for k, (a, b) in enumerate(zip(expected, found, strict=False)) if a != b),
+        min(len(expected), len(found)),
+    )
+    saved_op = expected[i] if i < len(expected) else "(end of circuit)"
+    given_op = found[i] if i < len(found) else "(end of circuit)"
+    raise ValueError(
+        f"the QNode passed as '{name}' is not the circuit this model was saved with: operation "
+        f"{i + 1} was {saved_op} and is now {given_op} ({len(expected)} operations and "
+        f"measurements saved, {len(found)} now). Its trained weights would compute something "
+        f"else; pass the QNode the model was built with, e.g. custom_objects={{'{name}': "
+        f"{name}}} with the same code (keep it in a module you import)."
+    )
 
 
 @keras.saving.register_keras_serializable(package="helpers")
@@ -191,7 +277,12 @@ class KerasLayer(keras.layers.Layer):
                 f"KerasLayer expects a PennyLane QNode, got {type(qnode).__name__}; decorate "
                 "your circuit function with @qml.qnode(device)."
             )
-        self.weight_shapes = {k: _normalise_weight_shape(v) for k, v in weight_shapes.items()}
+        if not isinstance(weight_shapes, Mapping):
+            raise TypeError(
+                f"weight_shapes must be a dict from the QNode's weight arguments to shapes, got "
+                f"{type(weight_shapes).__name__}; e.g. weight_shapes={{'weights': (2, 4, 3)}}"
+            )
+        self.weight_shapes = {k: _normalise_weight_shape(k, v) for k, v in weight_shapes.items()}
         self._validate_signature(qnode, self.weight_shapes)
         weight_specs = dict(weight_specs or {})
         unknown = set(weight_specs) - set(self.weight_shapes)
@@ -214,6 +305,7 @@ class KerasLayer(keras.layers.Layer):
         self._qnode = qnode.update(interface=_INTERFACE)
         self._n_features: int | None = None
         self._output_shape: tuple[int, ...] | None = None
+        self._fingerprints: dict[int, list[str]] = {}
         # Weights are created now, as in the old layer: their shapes do not depend on the input.
         self.qnode_weights = {
             name: self.add_weight(name=name, shape=shape, **self.weight_specs.get(name, {}))
@@ -263,19 +355,50 @@ class KerasLayer(keras.layers.Layer):
                     f"than '{self.input_arg}'."
                 )
 
+    def _dry_run_arguments(self, n_features: int) -> dict[str, np.ndarray]:
+        """Zero inputs and zero weights: the arguments of the layer's NumPy dry runs."""
+        args = {k: np.zeros(s) for k, s in self.weight_shapes.items()}
+        return {self.input_arg: np.zeros(n_features), **args}
+
+    def _check_measurements(self, n_features: int) -> None:
+        """Refuses measurements that have no gradient (samples, counts), before running them."""
+        name = self.qnode.func.__name__
+        dry = self.qnode.update(interface="numpy")
+        try:
+            tape = qml.workflow.construct_tape(dry, level="top")(
+                **self._dry_run_arguments(n_features)
+            )
+        except Exception:  # the dry run itself reports what is wrong, with its fix
+            return
+        for measurement in tape.measurements:
+            if isinstance(measurement, _NON_DIFFERENTIABLE):
+                raise ValueError(
+                    f"the QNode '{name}' returns {measurement}, which KerasLayer cannot train "
+                    "through: samples and counts are random bit strings with no gradient. "
+                    "Return qml.expval(...) or qml.probs(...) instead; to model a finite number "
+                    "of shots, keep the expectation values and set shots on the device."
+                )
+
     def _resolve_output_shape(self, n_features: int) -> tuple[int, ...]:
         """Runs the QNode once on a zero sample (NumPy, no gradients) to check the feature
-        count and find the per-sample output shape."""
+        count and the weight shapes, and to find the per-sample output shape."""
         if self._n_features == n_features and self._output_shape is not None:
             return self._output_shape
         name = self.qnode.func.__name__
         wires = len(self.qnode.device.wires) if self.qnode.device.wires is not None else "?"
+        self._check_measurements(n_features)
         dry = self.qnode.update(interface="numpy")
-        args = {k: np.zeros(s) for k, s in self.weight_shapes.items()}
         try:
-            result = dry(**{self.input_arg: np.zeros(n_features)}, **args)
+            result = dry(**self._dry_run_arguments(n_features))
         except Exception as exc:  # the circuit rejected this input: say why, and the fix
             reason = str(exc).rstrip(".")
+            if "weight" in reason.lower():
+                raise ValueError(
+                    f"the QNode '{name}' rejected the weight shapes {self.weight_shapes}: "
+                    f"{reason}. Give each weight argument the shape its template expects, e.g. "
+                    "qml.StronglyEntanglingLayers.shape(n_layers, n_wires) = "
+                    "(n_layers, n_wires, 3)."
+                ) from exc
             raise ValueError(
                 f"the QNode '{name}' cannot take inputs with {n_features} features "
                 f"(its device has {wires} wires): {reason}. Give the layer as many features as "
@@ -297,6 +420,32 @@ class KerasLayer(keras.layers.Layer):
         self._n_features, self._output_shape = n_features, tuple(shape)
         return self._output_shape
 
+    def circuit_fingerprint(self, n_features: int | None = None) -> list[str]:
+        """The gates (with their wires) and measurements the QNode runs, one string each.
+
+        Computed on a dry run at zero inputs and weights, after PennyLane's decomposition to
+        the device's gates, so two QNodes with the same name but other gates, wires or
+        measurements differ. A saved model stores it; loading refuses a QNode that differs.
+
+        Example:
+            >>> KerasLayer(forum_circuit(2), {"weights": (1, 2, 3)}, 2).circuit_fingerprint(2)[:2]
+            ['RX(0)', 'RX(1)']
+        """
+        n_features = self._n_features if n_features is None else n_features
+        if n_features is None:
+            raise ValueError(
+                "the layer has not seen its inputs yet, so its circuit is unknown; call it on "
+                "data (or build the model) first, or pass n_features"
+            )
+        if n_features not in self._fingerprints:
+            dry = self.qnode.update(interface="numpy")
+            tape = qml.workflow.construct_tape(dry, level="device")(
+                **self._dry_run_arguments(n_features)
+            )
+            ops = [f"{op.name}({','.join(str(w) for w in op.wires)})" for op in tape.operations]
+            self._fingerprints[n_features] = ops + [str(m) for m in tape.measurements]
+        return list(self._fingerprints[n_features])
+
     # ------------------------------------------------------------------ Keras API
     def build(self, input_shape: Any) -> None:
         """Checks the input's feature count against the circuit (weights exist already)."""
@@ -315,11 +464,22 @@ class KerasLayer(keras.layers.Layer):
         shape = tuple(input_shape)
         return shape[:-1] + self._resolve_output_shape(int(shape[-1]))
 
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Checks that the inputs are numbers before Keras converts them (JAX fails there)."""
+        if args:
+            _check_numeric(args[0])
+        return super().__call__(*args, **kwargs)
+
     def call(self, inputs: Any) -> Any:
         """Evaluates the QNode on every sample of ``inputs`` (shape ``(..., n_features)``)."""
         x = keras.ops.convert_to_tensor(inputs)
         if x.shape[-1] is None:
             raise ValueError("KerasLayer needs a known number of input features (last axis).")
+        if len(x.shape) >= 2 and any(d == 0 for d in x.shape[:-1]):
+            raise ValueError(
+                f"KerasLayer received 0 samples (input shape {tuple(x.shape)}); pass at least "
+                "one sample. An empty array usually means a filter or a split removed every row."
+            )
         out_shape = self._resolve_output_shape(int(x.shape[-1]))
         leading = keras.ops.shape(x)[:-1]
         x = keras.ops.cast(keras.ops.reshape(x, (-1, x.shape[-1])), "float64")
@@ -449,6 +609,11 @@ class KerasLayer(keras.layers.Layer):
                 },
             }
         )
+        if self._n_features is not None:
+            config["circuit"] = {
+                "n_features": self._n_features,
+                "fingerprint": self.circuit_fingerprint(),
+            }
         return config
 
     @classmethod
@@ -467,12 +632,16 @@ class KerasLayer(keras.layers.Layer):
                 "stores no Python code; define the QNode again and pass it back in: "
                 f"keras.models.load_model(path, custom_objects={{'{name}': {name}}})."
             )
+        saved_circuit = config.pop("circuit", None)
         config["weight_shapes"] = {k: tuple(v) for k, v in config["weight_shapes"].items()}
         config["weight_specs"] = {
             k: {s: _deserialize_spec(s, v) for s, v in spec.items()}
             for k, spec in config.get("weight_specs", {}).items()
         }
-        return cls(qnode, **config)
+        layer = cls(qnode, **config)
+        if saved_circuit is not None:  # files saved before fingerprints load unchecked
+            _check_same_circuit(name, saved_circuit, layer)
+        return layer
 
     def __repr__(self) -> str:
         return (

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import keras
 
+from helpers._checks import check_seed
+
 
 def set_seed(seed: int = 0) -> None:
     """Seeds Python, NumPy and Keras' backend, and makes TensorFlow ops deterministic.
@@ -16,14 +18,19 @@ def set_seed(seed: int = 0) -> None:
     op determinism, so the same seed gives the same training history.
 
     Args:
-        seed: a non-negative integer.
+        seed: an int in ``[0, 2**32)`` (NumPy's limit); NumPy ints such as ``np.int64(3)``
+            are accepted, ``bool`` is not.
 
     Example:
         >>> from helpers import set_seed
         >>> set_seed(42)
     """
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    try:
+        seed = check_seed(seed)
+    except ValueError:
+        raise ValueError(
+            f"seed must be a non-negative int below 2**32, got {seed!r}; e.g. set_seed(0)"
+        ) from None
     keras.utils.set_random_seed(seed)
     if keras.backend.backend() == "tensorflow":
         import tensorflow as tf

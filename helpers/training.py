@@ -16,6 +16,7 @@ import keras
 import numpy as np
 import pandas as pd
 
+from helpers._checks import check_epochs, check_int, check_seeds, check_unique_rows, check_xy
 from helpers.reproducibility import set_seed
 
 
@@ -49,8 +50,8 @@ def fit_over_seeds(
     Args:
         build_model: returns a new compiled model (called once per seed, after seeding).
         data: training and test arrays (a ``helpers.data.Dataset``).
-        seeds: the seeds, e.g. ``sizes.seeds``.
-        epochs: epochs per run.
+        seeds: distinct seeds (ints, NumPy ints too), e.g. ``sizes.seeds`` or ``range(3)``.
+        epochs: epochs per run (at least 1).
         name: the value of the ``model`` column.
         batch_size: samples per step.
         callbacks: returns fresh Keras callbacks for each run (e.g. EarlyStopping).
@@ -66,13 +67,13 @@ def fit_over_seeds(
         >>> history = fit_over_seeds(lambda: build_forum_model(2), data, seeds=[0, 1], epochs=3)
         >>> summarize_runs(history, "val_binary_accuracy")
     """
-    seeds = list(seeds)
-    if not seeds:
-        raise ValueError("seeds is empty; pass at least one seed, e.g. seeds=[0, 1, 2]")
-    if epochs < 1:
-        raise ValueError(f"epochs must be at least 1, got {epochs}")
+    seeds = check_seeds(seeds)
+    epochs = check_epochs(epochs)
+    batch_size = check_int(batch_size, "batch_size", minimum=1, fix="e.g. batch_size=32")
     transform = y_transform or (lambda y: y)
     y_train, y_test = transform(data.y_train), transform(data.y_test)
+    check_xy(data.x_train, y_train, "x_train", "y_train")
+    check_xy(data.x_test, y_test, "x_test", "y_test")
     frames = []
     for seed in seeds:
         set_seed(seed)
@@ -117,15 +118,17 @@ def fit_sklearn_over_seeds(
         make_estimator: returns a fresh estimator for a seed, e.g.
             ``lambda seed: LogisticRegression(random_state=seed)``.
         data: training and test arrays (a ``helpers.data.Dataset``).
-        seeds: the seeds.
+        seeds: distinct seeds (ints, NumPy ints too).
         name: the value of the ``model`` column.
+
+    The data are not checked here: some estimators handle missing values themselves.
 
     Example:
         >>> from sklearn.linear_model import LogisticRegression
         >>> rows = fit_sklearn_over_seeds(lambda s: LogisticRegression(), data, [0], "logistic")
     """
     rows = []
-    for seed in seeds:
+    for seed in check_seeds(seeds):
         estimator = make_estimator(seed)
         start = time.perf_counter()
         estimator.fit(data.x_train, data.y_train)
@@ -187,10 +190,14 @@ def summarize_runs(
     """Mean, standard deviation and count of ``metric`` per model, at the last epoch of each
     run (or at ``epoch``).
 
+    Each (``group``, seed, epoch) must appear once: a repeated run would count twice in ``n``
+    and shrink ``sd``, so it is an error.
+
     Example:
         >>> summarize_runs(history, "val_binary_accuracy")  # columns model, mean, sd, n
     """
     _require_columns(history, [group, "seed", "epoch", metric])
+    _require_unique_runs(history, group)
     if epoch is None:
         rows = history.sort_values("epoch").groupby([group, "seed"], sort=False).tail(1)
     else:
@@ -209,6 +216,7 @@ def epochs_to_threshold(
         >>> epochs_to_threshold(history, "val_binary_accuracy", 0.8)  # model, seed, epoch
     """
     _require_columns(history, [group, "seed", "epoch", metric])
+    _require_unique_runs(history, group)
     reached = history[history[metric] >= threshold]
     first = reached.groupby([group, "seed"], sort=False)["epoch"].min()
     runs = history.groupby([group, "seed"], sort=False).size().index
@@ -232,6 +240,17 @@ def _require_columns(table: pd.DataFrame, columns: Sequence[Any]) -> None:
             f"the table has no column(s) {missing}; its columns are {list(table.columns)}. "
             "Pass a metric the models were compiled with (validation metrics start with 'val_')."
         )
+
+
+def _require_unique_runs(history: pd.DataFrame, group: str) -> None:
+    check_unique_rows(
+        history,
+        list(dict.fromkeys([group, "seed", "epoch"])),  # group="seed" names the column once
+        "the history",
+        "histories were probably concatenated twice or seeds repeated; concatenate each run "
+        "once and train with distinct seeds (or give different runs different names, or pass "
+        "group=)",
+    )
 
 
 class EpochTimer(keras.callbacks.Callback):

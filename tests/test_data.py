@@ -220,40 +220,14 @@ def test_feature_columns_selects_and_orders_columns():
     assert dataset.n_features == 2
 
 
+def test_label_column_names_the_label(tmp_path):
+    path = write_csv(tmp_path, "x1,x2,target\n" + good_rows())
+    assert load_csv_dataset(path, label_column="target").feature_names == ("x1", "x2")
+
+
 # --- one clear error per problem -----------------------------------------------------------------
-
-
-def test_missing_file_names_the_folders_and_lists_the_data_csvs(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    with pytest.raises(FileNotFoundError, match=r"no CSV file 'moon.csv'.*searched") as info:
-        load_csv_dataset("moon.csv")
-    assert str(tmp_path) in str(info.value)
-    assert "moons.csv, xor_blobs.csv" in str(info.value)
-
-
-def test_empty_file_is_a_clear_error(tmp_path):
-    with pytest.raises(ValueError, match=r"bad\.csv' is empty"):
-        load_csv_dataset(write_csv(tmp_path, ""))
-
-
-def test_header_only_file_is_a_clear_error(tmp_path):
-    with pytest.raises(ValueError, match="header row but no data rows"):
-        load_csv_dataset(write_csv(tmp_path, "x1,x2,label\n"))
-
-
-def test_malformed_file_names_the_file_and_line(tmp_path):
-    text = "x1,x2,label\n" + good_rows(5) + "1,2,3,4\n" + good_rows(5)
-    with pytest.raises(
-        ValueError, match=r"bad\.csv' is malformed \(Expected 3 fields in line 7, saw 4"
-    ):
-        load_csv_dataset(write_csv(tmp_path, text))
-
-
-def test_rows_longer_than_the_header_are_an_error_not_an_index(tmp_path):
-    # pandas' default would silently take the first column as the index and shift the others
-    text = "x1,x2,label\n" + "".join(f"{i},{i},{i % 2},7\n" for i in range(12))
-    with pytest.raises(ValueError, match="more fields than the header"):
-        load_csv_dataset(write_csv(tmp_path, text))
+# The CSV file errors (missing file, malformed, duplicated or unnamed header cells, ...) are rows
+# of the table in tests/test_bad_inputs_files.py.
 
 
 def test_a_trailing_comma_on_every_line_still_loads(tmp_path):
@@ -261,63 +235,6 @@ def test_a_trailing_comma_on_every_line_still_loads(tmp_path):
     dataset = load_csv_dataset(write_csv(tmp_path, text))
     assert dataset.feature_names == ("x1", "x2")
     assert set(np.unique(dataset.y_train)) == {0.0, 1.0}
-
-
-def test_missing_label_column_lists_the_columns(tmp_path):
-    path = write_csv(tmp_path, "x1,x2,target\n" + good_rows())
-    with pytest.raises(ValueError, match=r"no label column 'label'.*\['x1', 'x2', 'target'\]"):
-        load_csv_dataset(path)
-    assert load_csv_dataset(path, label_column="target").n_features == 2
-
-
-def test_missing_feature_column_lists_the_columns(tmp_path):
-    path = write_csv(tmp_path, "x1,x2,label\n" + good_rows())
-    with pytest.raises(
-        ValueError, match=r"no feature column\(s\) \['x3'\].*\['x1', 'x2', 'label'\]"
-    ):
-        load_csv_dataset(path, feature_columns=["x1", "x3"])
-
-
-def test_empty_cell_names_the_row_and_column(tmp_path):
-    text = "x1,x2,label\n" + good_rows(6) + "3.0,,1\n" + good_rows(6)
-    with pytest.raises(ValueError, match=r"missing value in row 7 \(1-based data row.*column 'x2'"):
-        load_csv_dataset(write_csv(tmp_path, text))
-
-
-def test_non_numeric_feature_names_the_row_column_and_value(tmp_path):
-    text = "x1,x2,label\n" + good_rows(3) + "1.5,abc,0\n" + good_rows(9)
-    with pytest.raises(ValueError, match=r"non-numeric feature value 'abc' in row 4 .*column 'x2'"):
-        load_csv_dataset(write_csv(tmp_path, text))
-
-
-def test_infinite_feature_names_the_row_and_column(tmp_path):
-    text = "x1,x2,label\n" + good_rows(3) + "inf,1.0,0\n" + good_rows(9)
-    with pytest.raises(ValueError, match=r"infinite feature value inf in row 4 .*column 'x1'"):
-        load_csv_dataset(write_csv(tmp_path, text))
-
-
-def test_label_not_0_or_1_names_the_row_and_value(tmp_path):
-    text = "x1,x2,label\n" + good_rows(4) + "1.0,2.0,2\n" + good_rows(8)
-    with pytest.raises(ValueError, match=r"only 0 and 1, but row 5 .* has 2 .*map your classes"):
-        load_csv_dataset(write_csv(tmp_path, text))
-
-
-def test_text_labels_name_the_first_one(tmp_path):
-    text = "x1,label\n" + "".join(f"{i},{'yes' if i % 2 else 'no'}\n" for i in range(12))
-    with pytest.raises(ValueError, match=r"row 1 .* has 'no' \(values found: 'no', 'yes'\)"):
-        load_csv_dataset(write_csv(tmp_path, text))
-
-
-def test_a_class_with_one_sample_cannot_be_split(tmp_path):
-    text = "x1,label\n" + "".join(f"{i},0\n" for i in range(11)) + "11,1\n"
-    with pytest.raises(ValueError, match=r"only 1 sample of class 1; a stratified split needs"):
-        load_csv_dataset(write_csv(tmp_path, text))
-
-
-def test_single_class_is_a_clear_error(tmp_path):
-    text = "x1,x2,label\n" + "".join(f"{i},{i * 2},1\n" for i in range(12))
-    with pytest.raises(ValueError, match=r"only class 1 .*add rows labelled 0"):
-        load_csv_dataset(write_csv(tmp_path, text))
 
 
 def test_wrong_feature_count_names_both_counts_and_the_fix():
@@ -343,6 +260,12 @@ def test_wrong_feature_count_names_both_counts_and_the_fix():
         (lambda: make_breast_cancer_dataset(n_components=31), "from 1 to 30"),
         (lambda: make_moons_dataset(n_samples=10, test_size=0.05), "each part needs at least"),
         (lambda: make_moons_dataset(seed=-1), "seed must be a non-negative int"),
+        (lambda: make_moons_dataset(seed=True), "seed must be a non-negative int"),
+        (lambda: make_moons_dataset(seed=2**32), "seed must be a non-negative int below 2"),
+        (lambda: load_csv_dataset("moons.csv", seed=1.0), "seed must be a non-negative int"),
+        (lambda: make_circles_dataset(n_samples=50.0), "n_samples must be an int of at least"),
+        (lambda: make_breast_cancer_dataset(n_components=True), "n_components must be an int"),
+        (lambda: check_feature_count(np.zeros((2, 1)), n_qubits=True), "n_qubits must be a"),
         (lambda: scale_to_angles(np.zeros((3, 2)), np.zeros((3, 3))), "2 features but x_test"),
         (lambda: scale_to_angles(np.zeros((3, 2)), np.zeros((3, 2)), (1.0, 0.0)), "low < high"),
     ],
@@ -350,3 +273,11 @@ def test_wrong_feature_count_names_both_counts_and_the_fix():
 def test_bad_arguments_are_clear_errors(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_numpy_integers_are_accepted_as_ints():
+    plain = make_moons_dataset(n_samples=40, seed=1)
+    numpy = make_moons_dataset(n_samples=np.int64(40), seed=np.uint32(1))
+    np.testing.assert_array_equal(plain.x_train, numpy.x_train)
+    assert make_breast_cancer_dataset(n_components=np.int8(2)).feature_names == ("pc1", "pc2")
+    check_feature_count(np.zeros((2, 3)), n_qubits=np.int64(3))

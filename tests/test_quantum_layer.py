@@ -307,59 +307,7 @@ def test_save_weights_round_trip(tmp_path):
     np.testing.assert_array_equal(other.predict(x, verbose=0), model.predict(x, verbose=0))
 
 
-def test_keras_file_reloads_when_the_qnode_is_passed_back(tmp_path):
-    model = forum_model(2)
-    x = RNG.random((10, 2))
-    path = tmp_path / "forum.keras"
-    model.save(path)
-    with pytest.raises(ValueError, match=r"custom_objects=\{'circuit': circuit\}"):
-        keras.models.load_model(path)
-    loaded = keras.models.load_model(path, custom_objects={"circuit": forum_circuit(2)})
-    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
-
-
-# ---------------------------------------------------------------- clear errors
-def test_qnode_without_inputs_argument_is_a_clear_error():
-    dev = qml.device("default.qubit", wires=1)
-
-    @qml.qnode(dev)
-    def circuit(x, weights):
-        qml.RX(x, wires=0)
-        return qml.expval(qml.PauliZ(0))
-
-    with pytest.raises(TypeError, match=r"no argument named 'inputs'.*def circuit\(inputs"):
-        KerasLayer(circuit, {"weights": 1}, 1)
-
-
-def test_weight_shapes_that_do_not_match_the_qnode_are_a_clear_error():
-    with pytest.raises(ValueError, match=r"missing: \['weights'\], unknown: \['weight'\]"):
-        KerasLayer(forum_circuit(2), {"weight": (1, 2, 3)}, 2)
-    with pytest.raises(ValueError, match="holds the data"):
-        KerasLayer(forum_circuit(2), {"weights": (1, 2, 3), "inputs": 2}, 2)
-
-
-def test_wrong_feature_count_is_a_clear_error():
-    layer = KerasLayer(forum_circuit(2), {"weights": (1, 2, 3)}, 2)
-    with pytest.raises(ValueError, match=r"cannot take inputs with 3 features \(its device has 2"):
-        layer(RNG.random((4, 3)))
-    with pytest.raises(ValueError, match=r"cannot take inputs with 5 features"):
-        keras.Sequential([keras.Input((5,)), layer])
-
-
-def test_wrong_output_dim_is_a_clear_error():
-    with pytest.raises(ValueError, match=r"returns 2 value\(s\) per sample; set output_dim=2"):
-        KerasLayer(forum_circuit(2), {"weights": (1, 2, 3)}, 3)(RNG.random((1, 2)))
-
-
-def test_non_finite_inputs_are_a_clear_error():
-    layer = KerasLayer(forum_circuit(2), {"weights": (1, 2, 3)}, 2)
-    x = RNG.random((4, 2))
-    x[1, 0] = np.nan
-    with pytest.raises(ValueError, match="NaN or infinite inputs"):
-        layer(x)
-    model = forum_model(2)
-    with pytest.raises(Exception, match="NaN or infinite inputs"):
-        model.fit(x, np.ones(4), epochs=1, verbose=0)
+# Bad input (clear errors, the reload check): tests/test_bad_inputs_layer.py
 
 
 def test_layers_sharing_a_qnode_share_compiled_code_not_weights():

@@ -1,0 +1,160 @@
+"""Argument checks shared by every helper module (private: import the public functions instead).
+
+One policy, in the spirit of scikit-learn's ``check_scalar``: any integral type is an int
+(Python ``int`` and NumPy integers such as ``np.int64``), ``bool`` is not, and a check returns
+the value as a plain Python ``int`` so the caller can use it. Every message has one format:
+``"<name> must be <what>, got <value>; <fix>"``.
+
+Introduced with the bad-input table (``tests/test_bad_inputs.py``).
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+#: Seeds are what NumPy's legacy seeding accepts: 0 <= seed < 2**32.
+SEED_LIMIT = 2**32
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_)
+
+
+def check_int(
+    value: Any, name: str, *, minimum: int | None = None, maximum: int | None = None, fix: str = ""
+) -> int:
+    """Returns ``value`` as an ``int`` if it is an integral number in ``[minimum, maximum]``.
+
+    Example:
+        >>> check_int(np.int64(3), "epochs", minimum=1)
+        3
+    """
+    ok = _is_int(value)
+    if ok and minimum is not None and value < minimum:
+        ok = False
+    if ok and maximum is not None and value > maximum:
+        ok = False
+    if not ok:
+        if minimum == 1 and maximum is None:
+            what = "a positive int"
+        elif minimum == 0 and maximum is None:
+            what = "a non-negative int"
+        elif maximum is None:
+            what = f"an int >= {minimum}" if minimum is not None else "an int"
+        else:
+            what = f"an int from {minimum} to {maximum}"
+        raise ValueError(f"{name} must be {what}, got {value!r}" + (f"; {fix}" if fix else ""))
+    return int(value)
+
+
+def check_epochs(epochs: Any) -> int:
+    """``epochs`` as a positive int; 0 epochs would score an untrained model.
+
+    Example:
+        >>> check_epochs(5)
+        5
+    """
+    return check_int(
+        epochs, "epochs", minimum=1, fix="a model must train for at least 1 epoch, e.g. epochs=20"
+    )
+
+
+def check_seed(seed: Any, name: str = "seed") -> int:
+    """``seed`` as an int in ``[0, 2**32)``.
+
+    Example:
+        >>> check_seed(np.int64(0))
+        0
+    """
+    return check_int(seed, name, minimum=0, maximum=SEED_LIMIT - 1, fix=f"e.g. {name}=0")
+
+
+def check_seeds(seeds: Any) -> list[int]:
+    """``seeds`` as a non-empty list of distinct ints.
+
+    A repeated seed repeats a run: it adds no information, yet counts as another sample in a
+    mean and shrinks the spread, so it is an error rather than a silent duplicate.
+
+    Example:
+        >>> check_seeds(np.arange(3))
+        [0, 1, 2]
+    """
+    if isinstance(seeds, str | bytes) or not isinstance(seeds, Iterable | np.ndarray):
+        raise ValueError(
+            f"seeds must be a list of ints, got {seeds!r}; e.g. seeds=[0, 1, 2] or range(5)"
+        )
+    values = [check_seed(s, "each seed") for s in seeds]
+    if not values:
+        raise ValueError("seeds is empty; pass at least one seed, e.g. seeds=[0, 1, 2]")
+    repeated = sorted({s for s in values if values.count(s) > 1})
+    if repeated:
+        raise ValueError(
+            f"seeds must be distinct, but {repeated} appear more than once in {values}; a "
+            f"repeated seed repeats the same run and would shrink the spread, so use e.g. "
+            f"seeds=range({len(values)})"
+        )
+    return values
+
+
+def check_xy(x: Any, y: Any, x_name: str = "x", y_name: str = "y") -> None:
+    """Checks that ``x`` and ``y`` are non-empty, numeric, finite and have as many rows.
+
+    Example:
+        >>> check_xy(np.zeros((3, 2)), np.ones(3), "x_train", "y_train")
+    """
+    arrays = {x_name: np.asarray(x), y_name: np.asarray(y)}
+    for name, array in arrays.items():
+        if array.ndim == 0 or len(array) == 0:
+            raise ValueError(
+                f"{name} must hold at least one row, got shape {array.shape}; check the split "
+                "(e.g. test_size) and any filtering that removed every sample"
+            )
+        if not (np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_):
+            raise ValueError(
+                f"{name} must be numeric, got dtype {array.dtype}; encode text or categories as "
+                f"numbers first, e.g. {name}.astype('float32') or sklearn's OrdinalEncoder"
+            )
+        bad = ~np.isfinite(array)
+        if bad.any():
+            first = tuple(int(i) for i in np.argwhere(bad)[0])
+            where = f"row {first[0]}" if len(first) == 1 else f"index {first}"
+            if len(first) == 2:
+                where = f"row {first[0]}, column {first[1]}"
+            fix = (
+                "impute or drop them before training, e.g. sklearn.impute.SimpleImputer fitted "
+                f"on the training split, or drop those rows from both {x_name} and {y_name}"
+                if name == x_name
+                else f"drop those rows from both {x_name} and {y_name} (a label cannot be imputed)"
+            )
+            raise ValueError(
+                f"{name} holds {int(bad.sum())} NaN or infinite value(s), the first at {where}; "
+                + fix
+            )
+    if len(arrays[x_name]) != len(arrays[y_name]):
+        raise ValueError(
+            f"{x_name} has {len(arrays[x_name])} rows but {y_name} has {len(arrays[y_name])}; "
+            "pass one label per sample"
+        )
+
+
+def check_unique_rows(table: Any, keys: list[str], name: str, fix: str) -> None:
+    """Checks that no two rows of a pandas ``table`` share the same values of ``keys``.
+
+    A repeated run counts twice in a mean and a count, so a summary of such a table is wrong
+    without any sign of it; ``fix`` says where the repeat probably came from.
+
+    Example:
+        >>> import pandas as pd
+        >>> check_unique_rows(pd.DataFrame({"seed": [0, 1]}), ["seed"], "results", "")
+    """
+    repeated = table.duplicated(subset=keys, keep=False)
+    if repeated.any():
+        example = table.loc[repeated, keys].iloc[0].to_dict()
+        raise ValueError(
+            f"{name} holds the same ({', '.join(keys)}) more than once ({int(repeated.sum())} "
+            f"repeated rows, e.g. {example}); {fix}"
+        )
