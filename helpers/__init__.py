@@ -56,12 +56,14 @@ from helpers.quantum_layer import BACKEND, KerasLayer
 from helpers.reproducibility import environment_versions, set_seed
 from helpers.training import (
     EpochTimer,
+    epochs_to_stay,
     epochs_to_threshold,
     fit_over_seeds,
     fit_sklearn_over_seeds,
     format_mean_sd,
     gradient_norms,
     summarize_runs,
+    validation_split,
 )
 from helpers.transfer import (
     ANGLE_MAPS,
@@ -114,6 +116,7 @@ __all__ = [
     "dead_relu_units",
     "draw_circuit",
     "environment_versions",
+    "epochs_to_stay",
     "epochs_to_threshold",
     "fit_over_seeds",
     "fit_sklearn_over_seeds",
@@ -158,5 +161,6 @@ __all__ = [
     "summarize_runs",
     "trainable_table",
     "unfreeze",
+    "validation_split",
     "weights_equal",
 ]

@@ -104,20 +104,22 @@ def plot_training_curves(
     title: str | None = None,
     ylabel: str | None = None,
 ) -> Figure:
-    """Plots one metric against epoch: the mean over seeds per group, with a ± 1 sd band.
+    """Plots one metric against epoch: one thin line per seed and the median over seeds.
 
     ``history`` is the course's tidy long format: one row per (group, seed, epoch) with columns
     ``model`` (or whatever ``group`` names), ``seed``, ``epoch`` (from 1) and metric columns such
-    as ``loss``, ``accuracy``, ``val_loss``, ``val_accuracy``. Each group gets one line (the mean
-    over its seeds at each epoch) and, when it has two or more seeds, a shaded band of ± 1 sample
-    standard deviation. The legend reads ``"name (n seeds)"``.
+    as ``loss``, ``accuracy``, ``val_loss``, ``val_accuracy``. Each group gets one colour: a thin
+    line per seed and a thick line for the median over its seeds at each epoch. Accuracy and
+    loss are bounded, and runs are often bimodal (some seeds stuck, some trained), so the
+    course never draws a mean ± sd band, which can cross the bounds and hide both modes. The
+    legend reads ``"name (n seeds)"``.
 
     Args:
         history: long-format training histories.
         metric: the column to plot.
-        group: the column whose values get one line each.
+        group: the column whose values get one colour each.
         ax: axes to draw into; a new figure is made when None.
-        title: figure title; defaults to ``"<metric> per epoch (mean ± 1 sd over seeds)"``.
+        title: figure title; defaults to ``"<metric> per epoch (thin: seeds, thick: median)"``.
         ylabel: y axis label; defaults to ``metric`` with underscores as spaces.
 
     Returns:
@@ -154,21 +156,22 @@ def plot_training_curves(
 
     fig, ax = _figure_and_axes(ax)
     for i, (name, runs) in enumerate(history.groupby(group, sort=False)):
-        per_epoch = runs.groupby("epoch")[metric].agg(["mean", "std"]).sort_index()
-        epochs = per_epoch.index.to_numpy()
-        mean = per_epoch["mean"].to_numpy(dtype=float)
-        n_seeds = runs["seed"].nunique()
         colour = _colour(i)
-        label = f"{name} ({n_seeds} seed{'s' if n_seeds != 1 else ''})"
-        ax.plot(epochs, mean, color=colour, label=label, linewidth=2)
+        n_seeds = runs["seed"].nunique()
         if n_seeds >= 2:
-            sd = per_epoch["std"].to_numpy(dtype=float)
-            ax.fill_between(epochs, mean - sd, mean + sd, color=colour, alpha=0.2, linewidth=0)
+            for _, run in runs.groupby("seed", sort=False):
+                run = run.sort_values("epoch")
+                ax.plot(run["epoch"], run[metric], color=colour, linewidth=0.8, alpha=0.35)
+        median = runs.groupby("epoch")[metric].median().sort_index()
+        label = f"{name} ({n_seeds} seed{'s' if n_seeds != 1 else ''})"
+        ax.plot(median.index, median.to_numpy(dtype=float), color=colour, label=label, lw=2.2)
 
     readable = _readable(metric)
     ax.set_xlabel("epoch")
     ax.set_ylabel(ylabel if ylabel is not None else readable)
-    ax.set_title(title if title is not None else f"{readable} per epoch (mean ± 1 sd over seeds)")
+    ax.set_title(
+        title if title is not None else f"{readable} per epoch (thin: seeds, thick: median)"
+    )
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(alpha=0.3)
     ax.legend(title=group, frameon=False)

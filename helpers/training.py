@@ -8,6 +8,7 @@ Introduced in notebook 00 (setup check); used by every later notebook.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
@@ -16,7 +17,14 @@ import keras
 import numpy as np
 import pandas as pd
 
-from helpers._checks import check_epochs, check_int, check_seeds, check_unique_rows, check_xy
+from helpers._checks import (
+    check_epochs,
+    check_int,
+    check_seed,
+    check_seeds,
+    check_unique_rows,
+    check_xy,
+)
 from helpers.reproducibility import set_seed
 
 
@@ -40,12 +48,19 @@ def fit_over_seeds(
     y_transform: Callable[[np.ndarray], np.ndarray] | None = None,
     verbose: bool = True,
     trained_models: list[keras.Model] | None = None,
+    *,
+    validation_fraction: float | None = None,
+    eval_every: int = 1,
 ) -> pd.DataFrame:
     """Trains a fresh model per seed and returns every epoch of every run as one table.
 
     For each seed: :func:`helpers.set_seed`, ``build_model()``, then ``model.fit`` on the
-    training split with the test split as validation data (so ``val_*`` columns are test
-    metrics). Prints one line per run when ``verbose``.
+    training split. By default the test split is the validation data, so ``val_*`` columns are
+    test metrics (fine for curves; never select or stop on them). With
+    ``validation_fraction``, a stratified validation split is carved from the training split
+    (the same split for every seed) and ``val_*`` columns come from it, so callbacks such as
+    ``EarlyStopping(monitor="val_loss")`` never see the test split; the test metrics are then
+    recorded as ``test_*`` columns. Prints one line per run when ``verbose``.
 
     Args:
         build_model: returns a new compiled model (called once per seed, after seeding).
@@ -58,10 +73,17 @@ def fit_over_seeds(
         y_transform: applied to both label arrays (e.g. one-hot encoding).
         verbose: print one summary line per run.
         trained_models: if given, each trained model is appended to this list (seed order).
+        validation_fraction: carve this fraction of the training split off as validation data
+            (between 0 and 1), and record test metrics as ``test_*`` columns.
+        eval_every: record metrics (and run callbacks) every this many epochs; ``epochs`` must
+            be a multiple of it. Each pass over the data is still one shuffled epoch, but Keras'
+            per-epoch overhead is paid once per ``eval_every`` epochs, which makes runs of a
+            thousand epochs several times cheaper. Callback patience then counts records.
 
     Returns:
-        Columns ``model, seed, epoch`` (from 1), one per metric, and ``fit_seconds`` (the
-        run's wall time). Runs stopped early have fewer epochs.
+        Columns ``model, seed, epoch`` (from 1; with ``eval_every`` the epochs recorded), one
+        per metric, and ``fit_seconds`` (the run's wall time). Runs stopped early have fewer
+        epochs.
 
     Example:
         >>> history = fit_over_seeds(lambda: build_forum_model(2), data, seeds=[0, 1], epochs=3)
@@ -70,29 +92,56 @@ def fit_over_seeds(
     seeds = check_seeds(seeds)
     epochs = check_epochs(epochs)
     batch_size = check_int(batch_size, "batch_size", minimum=1, fix="e.g. batch_size=32")
+    eval_every = check_int(eval_every, "eval_every", minimum=1, fix="e.g. eval_every=10")
+    if epochs % eval_every:
+        suggestion = epochs - epochs % eval_every or eval_every
+        raise ValueError(
+            f"epochs={epochs} is not a multiple of eval_every={eval_every}; metrics are recorded "
+            f"every {eval_every} epochs, so use e.g. epochs={suggestion}"
+        )
     transform = y_transform or (lambda y: y)
-    y_train, y_test = transform(data.y_train), transform(data.y_test)
-    check_xy(data.x_train, y_train, "x_train", "y_train")
-    check_xy(data.x_test, y_test, "x_test", "y_test")
+    check_xy(data.x_train, data.y_train, "x_train", "y_train")
+    check_xy(data.x_test, data.y_test, "x_test", "y_test")
+    x_train, y_train_raw = data.x_train, data.y_train
+    test = (data.x_test, transform(data.y_test))
+    validation = test
+    if validation_fraction is not None:
+        x_train, x_val, y_train_raw, y_val = validation_split(
+            data.x_train, data.y_train, validation_fraction
+        )
+        validation = (x_val, transform(y_val))
+    y_train = transform(y_train_raw)
     frames = []
     for seed in seeds:
         set_seed(seed)
         model = build_model()
+        extra = [] if validation_fraction is None else [_TestMetrics(*test)]
+        user = list(callbacks()) if callbacks else []
         start = time.perf_counter()
-        history = model.fit(
-            data.x_train,
-            y_train,
-            validation_data=(data.x_test, y_test),
-            epochs=epochs,
-            batch_size=batch_size,
-            callbacks=list(callbacks()) if callbacks else None,
-            verbose=0,
-        )
+        if eval_every == 1:
+            history = model.fit(
+                x_train,
+                y_train,
+                validation_data=validation,
+                epochs=epochs,
+                batch_size=batch_size,
+                callbacks=extra + user,
+                verbose=0,
+            )
+        else:
+            history = model.fit(
+                _shuffled_passes(x_train, y_train, batch_size, seed),
+                steps_per_epoch=eval_every * math.ceil(len(x_train) / batch_size),
+                validation_data=validation,
+                epochs=epochs // eval_every,
+                callbacks=extra + user,
+                verbose=0,
+            )
         seconds = time.perf_counter() - start
         if trained_models is not None:
             trained_models.append(model)
         frame = pd.DataFrame(history.history)
-        frame.insert(0, "epoch", np.arange(1, len(frame) + 1))
+        frame.insert(0, "epoch", eval_every * np.arange(1, len(frame) + 1))
         frame.insert(0, "seed", seed)
         frame.insert(0, "model", name)
         frame["fit_seconds"] = seconds
@@ -100,6 +149,56 @@ def fit_over_seeds(
         if verbose:
             print(_run_line(frame, seconds))
     return pd.concat(frames, ignore_index=True)
+
+
+def validation_split(
+    x: np.ndarray, y: np.ndarray, fraction: float, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A stratified split of the *training* data into training and validation parts.
+
+    Early stopping, learning-rate schedules and model selection look at the validation part,
+    so the test split is touched only to report. ``y`` holds class labels (0/1).
+
+    Returns:
+        ``x_train, x_val, y_train, y_val``.
+
+    Example:
+        >>> x_fit, x_val, y_fit, y_val = validation_split(data.x_train, data.y_train, 0.2)
+    """
+    if isinstance(fraction, bool) or not isinstance(fraction, int | float) or not 0 < fraction < 1:
+        raise ValueError(
+            f"validation_fraction must be a number strictly between 0 and 1, got {fraction!r}; "
+            "e.g. validation_fraction=0.2 keeps a fifth of the training split for validation"
+        )
+    from sklearn.model_selection import train_test_split
+
+    x_fit, x_val, y_fit, y_val = train_test_split(
+        x, y, test_size=fraction, stratify=y, random_state=check_seed(seed)
+    )
+    return x_fit, x_val, y_fit, y_val
+
+
+def _shuffled_passes(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int) -> Any:
+    """Endless shuffled passes over ``(x, y)``, batched as ``model.fit(x, y)`` batches them:
+    every pass is one epoch, reshuffled, with a smaller last batch."""
+    import tensorflow as tf  # Keras reads tf.data on every backend
+
+    dataset = tf.data.Dataset.from_tensor_slices((np.asarray(x), np.asarray(y)))
+    dataset = dataset.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+    return dataset.batch(batch_size).repeat()
+
+
+class _TestMetrics(keras.callbacks.Callback):
+    """Evaluates the test split at the end of each recorded epoch, as ``test_*`` log entries."""
+
+    def __init__(self, x: np.ndarray, y: np.ndarray) -> None:
+        super().__init__()
+        self.x, self.y = x, y
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        scores = self.model.evaluate(self.x, self.y, verbose=0, return_dict=True)
+        if logs is not None:
+            logs.update({f"test_{k}": float(v) for k, v in scores.items()})
 
 
 def fit_sklearn_over_seeds(
@@ -221,6 +320,40 @@ def epochs_to_threshold(
     first = reached.groupby([group, "seed"], sort=False)["epoch"].min()
     runs = history.groupby([group, "seed"], sort=False).size().index
     return first.reindex(runs).rename("epoch").reset_index()
+
+
+def epochs_to_stay(
+    history: pd.DataFrame, metric: str, target: float, group: str = "model"
+) -> pd.DataFrame:
+    """The epoch from which ``metric`` stays at or above ``target`` until the run's end.
+
+    Unlike :func:`epochs_to_threshold`, a transient hit does not count: the epoch returned is
+    the first recorded epoch after the last one below ``target``. A run whose last value is
+    below ``target`` never got there: its ``epoch`` is NaN and ``censored`` is True (it is
+    censored at its last epoch, ``last_epoch``); never average such a run as a number.
+
+    Example:
+        >>> epochs_to_stay(history, "val_accuracy", 0.8)  # model, seed, epoch, last_epoch, censored
+    """
+    _require_columns(history, [group, "seed", "epoch", metric])
+    _require_unique_runs(history, group)
+    rows = []
+    for (name, seed), run in history.sort_values("epoch").groupby([group, "seed"], sort=False):
+        epochs, values = run["epoch"].to_numpy(), run[metric].to_numpy(dtype=float)
+        below = np.flatnonzero(~(values >= target))
+        censored = bool(len(below)) and below[-1] == len(values) - 1
+        first_above = below[-1] + 1 if len(below) else 0
+        epoch = np.nan if censored else float(epochs[first_above])
+        rows.append(
+            {
+                group: name,
+                "seed": seed,
+                "epoch": epoch,
+                "last_epoch": int(epochs[-1]),
+                "censored": censored,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def format_mean_sd(mean: float, sd: float, digits: int = 2) -> str:

@@ -10,11 +10,13 @@ import pytest
 
 from helpers.models import build_classical_model
 from helpers.training import (
+    epochs_to_stay,
     epochs_to_threshold,
     fit_over_seeds,
     fit_sklearn_over_seeds,
     format_mean_sd,
     summarize_runs,
+    validation_split,
 )
 
 
@@ -102,3 +104,62 @@ def test_summaries_and_thresholds():
 def test_format_mean_sd():
     assert format_mean_sd(0.8512, 0.031) == "0.85 ± 0.03"
     assert format_mean_sd(12.0, 3.14159, digits=1) == "12.0 ± 3.1"
+
+
+def test_validation_split_is_carved_from_training_and_test_metrics_are_kept_apart(data):
+    import keras
+
+    seen = []
+
+    class Record(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            seen.append(self.model)
+
+    history = fit_over_seeds(
+        lambda: build_classical_model(2, 21),
+        data,
+        [0],
+        2,
+        verbose=False,
+        validation_fraction=0.25,
+        callbacks=lambda: [Record()],
+    )
+    assert {"val_loss", "test_loss", "test_binary_accuracy"} <= set(history.columns)
+    x_fit, x_val, _, _ = validation_split(data.x_train, data.y_train, 0.25)
+    assert len(x_fit) + len(x_val) == len(data.x_train)
+    rows = {tuple(r) for r in np.round(data.x_test, 6)}
+    assert not rows & {tuple(r) for r in np.round(x_val, 6)}  # disjoint from the test split
+    _, test_accuracy = seen[0].evaluate(data.x_test, data.y_test, verbose=0)
+    assert history["test_binary_accuracy"].iloc[-1] == pytest.approx(test_accuracy)
+
+
+def test_eval_every_records_every_k_epochs_and_is_reproducible(data):
+    def run():
+        return fit_over_seeds(
+            lambda: build_classical_model(2, 21), data, [3], 6, verbose=False, eval_every=3
+        )
+
+    first, second = run(), run()
+    assert first["epoch"].tolist() == [3, 6]
+    pd.testing.assert_frame_equal(
+        first.drop(columns="fit_seconds"), second.drop(columns="fit_seconds")
+    )
+    with pytest.raises(ValueError, match="not a multiple of eval_every=4"):
+        fit_over_seeds(lambda: build_classical_model(2, 21), data, [0], 6, eval_every=4)
+
+
+def test_epochs_to_stay_ignores_transient_hits_and_marks_censored_runs():
+    history = pd.DataFrame(
+        {
+            "model": ["m"] * 8,
+            "seed": [0] * 4 + [1] * 4,
+            "epoch": [1, 2, 3, 4] * 2,
+            "acc": [0.9, 0.5, 0.85, 0.9, 0.9, 0.9, 0.9, 0.5],
+        }
+    )
+    table = epochs_to_stay(history, "acc", 0.8).set_index("seed")
+    assert table.loc[0, "epoch"] == 3  # the hit at epoch 1 was transient
+    assert not table.loc[0, "censored"]
+    assert np.isnan(table.loc[1, "epoch"])  # fell below at the end: never stayed
+    assert table.loc[1, "censored"]
+    assert table.loc[1, "last_epoch"] == 4
