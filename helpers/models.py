@@ -51,6 +51,8 @@ def build_forum_model(
     from_logits: bool = False,
     learning_rate: float = 0.05,
     metrics: Sequence[str | keras.metrics.Metric] = FORUM_METRICS,
+    *,
+    optimizer: str = "sgd",
 ) -> keras.Model:
     """The forum's model, compiled as the learner did: quantum layer, then one Dense layer.
 
@@ -65,8 +67,9 @@ def build_forum_model(
         output_size: units of the Dense layer.
         output_activation: activation of the Dense layer (None as in the forum).
         from_logits: whether binary cross-entropy treats the output as logits.
-        learning_rate: SGD step size.
+        learning_rate: the optimizer's step size.
         metrics: metrics to compile with (the forum's four by default).
+        optimizer: ``"sgd"`` (the forum's) or ``"adam"``.
 
     Example:
         >>> model = build_forum_model(4)
@@ -78,7 +81,7 @@ def build_forum_model(
     head = keras.layers.Dense(output_size, activation=output_activation, name="dense")
     model = keras.Sequential([keras.Input((n_qubits,)), qlayer, head], name="forum_hybrid")
     model.compile(
-        optimizer=keras.optimizers.SGD(learning_rate=learning_rate),
+        optimizer=make_optimizer(optimizer, learning_rate),
         loss=keras.losses.BinaryCrossentropy(from_logits=from_logits),
         metrics=list(metrics),
     )

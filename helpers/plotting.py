@@ -26,8 +26,10 @@ from helpers._checks import check_int
 __all__ = [
     "PALETTE",
     "plot_bars_with_errors",
+    "plot_censored_strip",
     "plot_decision_boundary",
     "plot_grid",
+    "plot_seed_strip",
     "plot_spectra",
     "plot_training_curves",
 ]
@@ -175,6 +177,119 @@ def plot_training_curves(
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(alpha=0.3)
     ax.legend(title=group, frameon=False)
+    return fig
+
+
+def plot_seed_strip(
+    table: pd.DataFrame,
+    value: str,
+    group: str,
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    xlabel: str | None = None,
+) -> Figure:
+    """One point per seed and a vertical tick at each group's median: for bounded results such
+    as a final accuracy, where a mean ± sd bar can cross the bound and hide a bimodal spread.
+
+    Example:
+        >>> table = pd.DataFrame({"model": ["a", "a", "b"], "accuracy": [0.8, 0.5, 0.9]})
+        >>> fig = plot_seed_strip(table, "accuracy", "model")
+    """
+    if isinstance(table, pd.DataFrame) and value in table and table[value].isna().any():
+        raise ValueError(
+            f"table column {value!r} has NaN values; if they mean 'never reached', use "
+            "plot_censored_strip(..., censored_at=<last epoch>), else drop them"
+        )
+    fig = plot_censored_strip(
+        table, value, group, censored_at=None, ax=ax, title=title, xlabel=xlabel
+    )
+    ax = fig.axes[0] if ax is None else ax
+    for y, name in enumerate(pd.unique(table[group])):
+        median = float(table.loc[table[group] == name, value].median())
+        ax.plot([median, median], [y - 0.3, y + 0.3], color="black", lw=2)
+    return fig
+
+
+def plot_censored_strip(
+    table: pd.DataFrame,
+    value: str,
+    group: str,
+    censored_at: float | None,
+    *,
+    hue: str | None = None,
+    ax: Axes | None = None,
+    title: str | None = None,
+    xlabel: str | None = None,
+) -> Figure:
+    """A strip plot of a quantity with "never reached" runs: one point per run, per group.
+
+    Rows whose ``value`` is NaN are censored: the run ended (at ``censored_at``) without the
+    event. They are drawn as hollow triangles at ``censored_at``, counted in the group's label,
+    and never averaged as if they were numbers (with ``censored_at=None`` nothing is censored:
+    :func:`plot_seed_strip` draws that way). Points are jittered vertically so that ties stay
+    visible. With ``hue``, points are coloured by that column (e.g. an outcome class).
+
+    Example:
+        >>> table = pd.DataFrame({"setting": ["a", "a", "b"], "epoch": [120.0, np.nan, 40.0]})
+        >>> fig = plot_censored_strip(table, "epoch", "setting", censored_at=1000)
+    """
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"table must be a pandas DataFrame, got {type(table).__name__}")
+    _require_columns(
+        table,
+        [value, group] + ([hue] if hue else []),
+        "table",
+        "Pass one row per run with the value (NaN when never reached) and the group column.",
+    )
+    if table.empty:
+        raise ValueError("table has no rows; pass one row per run")
+    _require_numeric(table, value, "table")
+    fig, ax = _figure_and_axes(ax)
+    groups = list(pd.unique(table[group]))
+    hues = list(pd.unique(table[hue])) if hue else [None]
+    rng = np.random.default_rng(0)
+    labels = []
+    for y, name in enumerate(groups):
+        rows = table[table[group] == name]
+        censored = rows[value].isna()
+        if censored_at is None:
+            labels.append(f"{name}\n({len(rows)} seeds)")
+        else:
+            labels.append(f"{name}\n({int(censored.sum())} of {len(rows)} never)")
+        for i, h in enumerate(hues):
+            part = rows if h is None else rows[rows[hue] == h]
+            jitter = y + rng.uniform(-0.2, 0.2, len(part))
+            done = part[value].notna().to_numpy()
+            colour = _colour(i)
+            ax.scatter(part[value][done], jitter[done], color=colour, s=28, zorder=3)
+            if censored_at is None:
+                continue
+            ax.scatter(
+                np.full((~done).sum(), censored_at),
+                jitter[~done],
+                facecolors="none",
+                edgecolors=colour,
+                marker=">",
+                s=40,
+                zorder=3,
+            )
+    if censored_at is not None:
+        ax.axvline(censored_at, color="grey", lw=1, ls=":")
+    ax.set_yticks(range(len(groups)), labels)
+    ax.set_ylim(len(groups) - 0.5, -0.5)
+    ax.set_xlabel(xlabel if xlabel is not None else _readable(value))
+    default = f"{_readable(value)} per run" + (
+        f" (hollow ▷: never, censored at {censored_at:g})" if censored_at is not None else ""
+    )
+    ax.set_title(title if title is not None else default)
+    if hue:
+        handles = [
+            Line2D([], [], marker="o", ls="", color=_colour(i), label=str(h))
+            for i, h in enumerate(hues)
+        ]
+        ax.legend(handles=handles, title=hue, frameon=False, loc="best")
+    ax.grid(alpha=0.3, axis="x")
     return fig
 
 

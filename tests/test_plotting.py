@@ -342,3 +342,31 @@ def test_spectra_errors_name_the_problem():
         plot_spectra({})
     with pytest.raises(ValueError, match="floor must be positive"):
         plot_spectra({"a": np.ones(3)}, floor=0)
+
+
+def test_censored_strip_marks_never_reached_runs_at_the_censoring_point():
+    from helpers.plotting import plot_censored_strip
+
+    table = pd.DataFrame({"setting": ["a", "a", "a", "b"], "epoch": [120.0, np.nan, 40.0, np.nan]})
+    fig = plot_censored_strip(table, "epoch", "setting", censored_at=1000)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == ["a\n(1 of 3 never)", "b\n(1 of 1 never)"]
+    xs = np.concatenate([c.get_offsets()[:, 0] for c in ax.collections])
+    assert sorted(xs.tolist()) == [40.0, 120.0, 1000.0, 1000.0]
+    with pytest.raises(ValueError, match="missing column"):
+        plot_censored_strip(table, "epochs", "setting", censored_at=10)
+
+
+def test_seed_strip_draws_every_seed_and_a_median_tick():
+    from helpers.plotting import plot_seed_strip
+
+    table = pd.DataFrame({"model": ["a", "a", "a", "b"], "accuracy": [0.5, 0.9, 0.8, 0.7]})
+    fig = plot_seed_strip(table, "accuracy", "model")
+    ax = fig.axes[0]
+    xs = np.concatenate([c.get_offsets()[:, 0] for c in ax.collections])
+    assert sorted(xs.tolist()) == [0.5, 0.7, 0.8, 0.9]
+    medians = sorted(line.get_xdata()[0] for line in ax.get_lines())
+    assert medians == [0.7, 0.8]
+    with pytest.raises(ValueError, match="plot_censored_strip"):
+        plot_seed_strip(table.assign(accuracy=np.nan), "accuracy", "model")

@@ -163,3 +163,39 @@ def test_epochs_to_stay_ignores_transient_hits_and_marks_censored_runs():
     assert np.isnan(table.loc[1, "epoch"])  # fell below at the end: never stayed
     assert table.loc[1, "censored"]
     assert table.loc[1, "last_epoch"] == 4
+
+
+def test_seeds_trained_together_do_not_interact(data):
+    from helpers.training import fit_seeds_together
+
+    def build():
+        return build_classical_model(2, 21, optimizer="adam", learning_rate=0.05)
+
+    joint = fit_seeds_together(build, data, [0, 1], 4, eval_every=2, verbose=False)
+    alone = fit_seeds_together(build, data, [0], 4, eval_every=2, verbose=False)
+    assert joint["epoch"].unique().tolist() == [0, 2, 4]
+    columns = ["epoch", "loss", "accuracy", "test_loss", "test_accuracy"]
+    first = joint[joint["seed"] == 0][columns].reset_index(drop=True)
+    np.testing.assert_allclose(first.to_numpy(), alone[columns].to_numpy(), atol=1e-5)
+    # the initial weights are the ones fit_over_seeds would build for each seed
+    start = joint[joint["epoch"] == 0].set_index("seed")["test_loss"]
+    assert start[0] != pytest.approx(start[1])
+
+
+def test_seeds_trained_together_record_probes_and_keep_models(data):
+    from helpers.training import fit_seeds_together
+
+    models = []
+    history = fit_seeds_together(
+        lambda: build_classical_model(2, 21),
+        data,
+        [3, 4],
+        2,
+        eval_every=1,
+        probes={"n_params": lambda m: m.count_params()},
+        trained_models=models,
+        verbose=False,
+    )
+    assert len(models) == 2
+    assert set(history["n_params"]) == {float(models[0].count_params())}
+    assert history.groupby("seed").size().tolist() == [3, 3]

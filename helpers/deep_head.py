@@ -1,0 +1,206 @@
+"""Long runs of the forum's deep head, and the per-seed verdicts of notebook 02.
+
+The forum learner's deep head (``Dense(5, "uniform", relu)``, ``Dense(2, "uniform", relu)``,
+``Dense(2, sigmoid)``, dropout 0.2, SGD 0.05) "needed about 1000 epochs". To see why, notebook
+02 trains it for a thousand epochs on several settings (a dataset and a qubit count), ten seeds
+each, records every seed's test accuracy, dead ReLU units and the gradient reaching the circuit,
+and sorts the seeds into outcome classes from those numbers.
+
+* :data:`SETTINGS` and :func:`setting_data`: the settings;
+* :func:`long_run`: one setting, one head, every seed, side by side
+  (:func:`helpers.training.fit_seeds_together`), with the probes;
+* :func:`run_settings`: several long runs in parallel worker processes (joblib);
+* :func:`classify_seeds`: one row per seed with its outcome class.
+
+Introduced in notebook 02.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import keras
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed
+
+from helpers._checks import check_int
+from helpers.data import Dataset, make_breast_cancer_dataset, make_moons_dataset
+from helpers.models import build_hybrid_with_head, dead_relu_units
+from helpers.training import epochs_to_stay, fit_seeds_together, gradient_norms
+
+#: The settings notebook 02 compares: name -> (dataset, qubits = features = the head's width).
+SETTINGS: dict[str, tuple[str, int]] = {
+    "moons, 2 qubits": ("moons", 2),
+    "breast cancer, 2 qubits": ("breast_cancer", 2),
+    "breast cancer, 4 qubits": ("breast_cancer", 4),
+}
+
+#: The outcome classes of :func:`classify_seeds`, in the order tables and figures use.
+OUTCOMES: tuple[str, ...] = (
+    "fast",
+    "slow: plateau, then escape",
+    "still on the plateau",
+    "died during training",
+    "dead from the start",
+)
+
+
+def setting_data(setting: str, n_samples: int = 300) -> Dataset:
+    """The dataset of a setting of :data:`SETTINGS` (split seed 0, as in notebook 01).
+
+    Example:
+        >>> setting_data("breast cancer, 4 qubits").n_features
+        4
+    """
+    if setting not in SETTINGS:
+        raise ValueError(f"setting must be one of {sorted(SETTINGS)}, got {setting!r}")
+    name, n_qubits = SETTINGS[setting]
+    if name == "moons":
+        return make_moons_dataset(n_samples=n_samples, seed=0)
+    return make_breast_cancer_dataset(n_components=n_qubits, seed=0)
+
+
+def one_hot(y: np.ndarray) -> np.ndarray:
+    """Two-column labels, as the forum's ``Dense(2, sigmoid)`` output needs.
+
+    Example:
+        >>> one_hot(np.array([0, 1])).tolist()
+        [[1.0, 0.0], [0.0, 1.0]]
+    """
+    return keras.utils.to_categorical(y, 2)
+
+
+def long_run(
+    setting: str,
+    seeds: Sequence[int],
+    epochs: int,
+    *,
+    name: str = "forum head",
+    eval_every: int = 20,
+    n_samples: int = 300,
+    **head: Any,
+) -> pd.DataFrame:
+    """Trains ``build_hybrid_with_head(n_qubits, **head)`` for ``epochs`` on every seed.
+
+    The defaults of :func:`helpers.build_hybrid_with_head` are the forum's head, so
+    ``long_run(setting, seeds, 1000)`` is the learner's model as posted; ``hidden_units=()``
+    and ``dropout=0.0`` give the single-``Dense`` baseline. Besides the accuracies, every
+    record holds ``dead_hidden_1`` and ``dead_hidden_2`` (ReLU units that output 0 for every
+    training sample) and ``circuit_gradient`` (the norm of the loss gradient reaching the
+    circuit's weights).
+
+    Returns:
+        The history of :func:`helpers.training.fit_seeds_together` with a ``setting`` column.
+
+    Example:
+        >>> history = long_run("moons, 2 qubits", range(10), 1000)
+    """
+    data = setting_data(setting, n_samples)
+    n_qubits = SETTINGS[setting][1]
+    y_train = one_hot(data.y_train)
+
+    def dead(layer: str):
+        return lambda m: dead_relu_units(m, data.x_train).get(layer, np.nan)
+
+    def circuit_gradient(model: keras.Model) -> float:
+        norms = gradient_norms(model, data.x_train, y_train)
+        return next(v for k, v in norms.items() if k.endswith("quantum/weights"))
+
+    history = fit_seeds_together(
+        lambda: build_hybrid_with_head(n_qubits, **head),
+        data,
+        seeds,
+        epochs,
+        name=name,
+        eval_every=eval_every,
+        y_transform=one_hot,
+        probes={
+            "dead_hidden_1": dead("hidden_1"),
+            "dead_hidden_2": dead("hidden_2"),
+            "circuit_gradient": circuit_gradient,
+        },
+        verbose=False,
+    )
+    history.insert(1, "setting", setting)
+    return history
+
+
+def run_settings(tasks: Sequence[dict[str, Any]], n_jobs: int = -1) -> pd.DataFrame:
+    """Runs several :func:`long_run` calls (keyword dicts) in joblib worker processes.
+
+    Each task runs in one process, so two tasks use two cores; the result is the same as
+    running them one after another (each seeds itself).
+
+    Example:
+        >>> runs = run_settings([{"setting": s, "seeds": range(10), "epochs": 1000}
+        ...                      for s in SETTINGS])
+    """
+    if not tasks:
+        raise ValueError("tasks is empty; pass at least one dict of long_run arguments")
+    with warnings.catch_warnings():
+        # loky restarts a worker whose memory grew during a task (here: compiled circuits kept
+        # for reuse) and warns about it; the results are unaffected.
+        warnings.filterwarnings("ignore", message="A worker stopped while some jobs")
+        frames = Parallel(n_jobs=n_jobs)(delayed(_long_run_quietly)(task) for task in tasks)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _long_run_quietly(task: dict[str, Any]) -> pd.DataFrame:
+    with warnings.catch_warnings():
+        # PennyLane's TF-interface deprecation warning, once per worker: the notebook explains it.
+        warnings.filterwarnings("ignore", message="Support for the TensorFlow interface")
+        return long_run(**task)
+
+
+def classify_seeds(
+    history: pd.DataFrame, target: float, *, fast_within: int = 100, width: int = 2
+) -> pd.DataFrame:
+    """One row per (setting, model, seed): its outcome class and the numbers that decide it.
+
+    A run *trained* if its test accuracy stays at or above ``target`` from some epoch to the
+    end (:func:`helpers.epochs_to_stay`; a transient hit does not count). Classes, in order:
+
+    * ``dead from the start``: every ``hidden_2`` unit dead at epoch 0 (``width`` of them), so no
+      gradient reaches anything before it, the circuit included;
+    * ``fast``: trained, and stayed from epoch ``fast_within`` or earlier;
+    * ``slow: plateau, then escape``: trained, later than ``fast_within``;
+    * ``died during training``: never trained, and every ``hidden_2`` unit dead at the end;
+    * ``still on the plateau``: never trained, with live units (censored: it may escape later).
+
+    ``target`` may be a number or a Series indexed by setting.
+
+    Example:
+        >>> classify_seeds(history, target=0.85)["outcome"].value_counts()
+    """
+    fast_within = check_int(fast_within, "fast_within", minimum=1, fix="e.g. fast_within=100")
+    rows = []
+    for (setting, model), runs in history.groupby(["setting", "model"], sort=False):
+        goal = float(target[setting]) if isinstance(target, pd.Series) else float(target)
+        stay = epochs_to_stay(runs, "test_accuracy", goal, group="model").set_index("seed")
+        for seed, run in runs.sort_values("epoch", kind="stable").groupby("seed", sort=False):
+            start, end = run.iloc[0], run.iloc[-1]
+            epoch = stay.loc[seed, "epoch"]
+            if start["dead_hidden_2"] >= width:
+                outcome = OUTCOMES[4]
+            elif np.isnan(epoch):
+                outcome = OUTCOMES[3] if end["dead_hidden_2"] >= width else OUTCOMES[2]
+            else:
+                outcome = OUTCOMES[0] if epoch <= fast_within else OUTCOMES[1]
+            rows.append(
+                {
+                    "setting": setting,
+                    "model": model,
+                    "seed": seed,
+                    "outcome": outcome,
+                    "epochs_to_stay": epoch,
+                    "final_test_accuracy": end["test_accuracy"],
+                    "dead_hidden_2_start": start["dead_hidden_2"],
+                    "dead_hidden_2_end": end["dead_hidden_2"],
+                    "circuit_gradient_start": start["circuit_gradient"],
+                    "circuit_gradient_end": end["circuit_gradient"],
+                }
+            )
+    return pd.DataFrame(rows)
