@@ -10,7 +10,8 @@ and sorts the seeds into outcome classes from those numbers.
 * :func:`long_run`: one setting, one head, every seed, side by side
   (:func:`helpers.training.fit_seeds_together`), with the probes;
 * :func:`run_settings`: several long runs in parallel worker processes (joblib);
-* :func:`classify_seeds`: one row per seed with its outcome class.
+* :func:`classify_seeds`: one row per seed with its outcome class;
+* :func:`majority_accuracy`: the accuracy of always predicting the more frequent class.
 
 Introduced in notebook 02.
 """
@@ -61,6 +62,17 @@ def setting_data(setting: str, n_samples: int = 300) -> Dataset:
     if name == "moons":
         return make_moons_dataset(n_samples=n_samples, seed=0)
     return make_breast_cancer_dataset(n_components=n_qubits, seed=0)
+
+
+def majority_accuracy(setting: str, n_samples: int = 300) -> float:
+    """Test accuracy of always predicting a setting's more frequent class: the plateau's level.
+
+    Example:
+        >>> round(majority_accuracy("breast cancer, 4 qubits"), 3)
+        0.629
+    """
+    y = setting_data(setting, n_samples).y_test
+    return float(max(y.mean(), 1 - y.mean()))
 
 
 def one_hot(y: np.ndarray) -> np.ndarray:
@@ -156,46 +168,60 @@ def _long_run_quietly(task: dict[str, Any]) -> pd.DataFrame:
 
 
 def classify_seeds(
-    history: pd.DataFrame, target: float, *, fast_within: int = 100, width: int = 2
+    history: pd.DataFrame,
+    target: float | pd.Series,
+    plateau_exit: float | pd.Series,
+    *,
+    fast_within: int = 100,
+    width: int = 2,
 ) -> pd.DataFrame:
     """One row per (setting, model, seed): its outcome class and the numbers that decide it.
 
-    A run *trained* if its test accuracy stays at or above ``target`` from some epoch to the
-    end (:func:`helpers.epochs_to_stay`; a transient hit does not count). Classes, in order:
+    Two epochs per seed, both from :func:`helpers.epochs_to_stay` (a transient hit does not
+    count; NaN means never, censored at the last epoch):
 
-    * ``dead from the start``: every ``hidden_2`` unit dead at epoch 0 (``width`` of them), so no
-      gradient reaches anything before it, the circuit included;
-    * ``fast``: trained, and stayed from epoch ``fast_within`` or earlier;
-    * ``slow: plateau, then escape``: trained, later than ``fast_within``;
-    * ``died during training``: never trained, and every ``hidden_2`` unit dead at the end;
-    * ``still on the plateau``: never trained, with live units (censored: it may escape later).
+    * ``escape_epoch``: from when test accuracy stays at or above ``plateau_exit``, a level
+      between the majority-class accuracy and the baseline's: the seed has left the plateau;
+    * ``epochs_to_target``: from when it stays at or above ``target`` (the baseline's accuracy
+      minus 0.02), a stricter test that a late dip of one or two test points resets.
 
-    ``target`` may be a number or a Series indexed by setting.
+    Classes, in order: ``dead from the start`` (every ``hidden_2`` unit dead at epoch 0, so no
+    gradient reaches anything before them, the circuit included); ``fast`` (escaped within
+    ``fast_within`` epochs); ``slow: plateau, then escape`` (escaped later); ``died during
+    training`` (never escaped, every ``hidden_2`` unit dead at the end); ``still on the plateau``
+    (never escaped, a unit still alive: it might escape after the run).
+
+    ``target`` and ``plateau_exit`` may be numbers or Series indexed by setting.
 
     Example:
-        >>> classify_seeds(history, target=0.85)["outcome"].value_counts()
+        >>> classify_seeds(history, target=0.85, plateau_exit=0.7)["outcome"].value_counts()
     """
     fast_within = check_int(fast_within, "fast_within", minimum=1, fix="e.g. fast_within=100")
     rows = []
     for (setting, model), runs in history.groupby(["setting", "model"], sort=False):
-        goal = float(target[setting]) if isinstance(target, pd.Series) else float(target)
-        stay = epochs_to_stay(runs, "test_accuracy", goal, group="model").set_index("seed")
+        goal, exit_level = (
+            float(v[setting]) if isinstance(v, pd.Series) else float(v)
+            for v in (target, plateau_exit)
+        )
+        reach = epochs_to_stay(runs, "test_accuracy", goal, group="model").set_index("seed")
+        escape = epochs_to_stay(runs, "test_accuracy", exit_level, group="model")
+        escape = escape.set_index("seed")["epoch"]
         for seed, run in runs.sort_values("epoch", kind="stable").groupby("seed", sort=False):
             start, end = run.iloc[0], run.iloc[-1]
-            epoch = stay.loc[seed, "epoch"]
             if start["dead_hidden_2"] >= width:
                 outcome = OUTCOMES[4]
-            elif np.isnan(epoch):
+            elif np.isnan(escape[seed]):
                 outcome = OUTCOMES[3] if end["dead_hidden_2"] >= width else OUTCOMES[2]
             else:
-                outcome = OUTCOMES[0] if epoch <= fast_within else OUTCOMES[1]
+                outcome = OUTCOMES[0] if escape[seed] <= fast_within else OUTCOMES[1]
             rows.append(
                 {
                     "setting": setting,
                     "model": model,
                     "seed": seed,
                     "outcome": outcome,
-                    "epochs_to_stay": epoch,
+                    "escape_epoch": escape[seed],
+                    "epochs_to_target": reach.loc[seed, "epoch"],
                     "final_test_accuracy": end["test_accuracy"],
                     "dead_hidden_2_start": start["dead_hidden_2"],
                     "dead_hidden_2_end": end["dead_hidden_2"],

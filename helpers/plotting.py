@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -105,6 +106,7 @@ def plot_training_curves(
     ax: Axes | None = None,
     title: str | None = None,
     ylabel: str | None = None,
+    order: Sequence[Any] | None = None,
 ) -> Figure:
     """Plots one metric against epoch: one thin line per seed and the median over seeds.
 
@@ -123,6 +125,8 @@ def plot_training_curves(
         ax: axes to draw into; a new figure is made when None.
         title: figure title; defaults to ``"<metric> per epoch (thin: seeds, thick: median)"``.
         ylabel: y axis label; defaults to ``metric`` with underscores as spaces.
+        order: the groups in drawing order; each keeps the colour of its position, so panels
+            that show different subsets of the same groups colour them alike.
 
     Returns:
         The figure drawn on.
@@ -157,7 +161,14 @@ def plot_training_curves(
         )
 
     fig, ax = _figure_and_axes(ax)
-    for i, (name, runs) in enumerate(history.groupby(group, sort=False)):
+    names = list(order) if order is not None else list(pd.unique(history[group]))
+    unknown = set(pd.unique(history[group])) - set(names)
+    if unknown:
+        raise ValueError(f"order lacks the group(s) {sorted(map(str, unknown))}; list every group")
+    for i, name in enumerate(names):
+        runs = history[history[group] == name]
+        if runs.empty:
+            continue
         colour = _colour(i)
         n_seeds = runs["seed"].nunique()
         if n_seeds >= 2:

@@ -6,7 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.deep_head import OUTCOMES, classify_seeds, long_run, setting_data
+from helpers.deep_head import (
+    OUTCOMES,
+    classify_seeds,
+    long_run,
+    majority_accuracy,
+    setting_data,
+)
 
 
 def run(seed, accs, dead, grads, setting="s", model="forum head"):
@@ -34,12 +40,22 @@ def test_classify_seeds_applies_the_rules_in_order():
             run(4, [0.5, 0.5, 0.5, 0.5], [2, 2, 2, 2], [0, 0, 0, 0]),  # dead from the start
         ]
     )
-    table = classify_seeds(history, 0.8, fast_within=10).set_index("seed")
+    table = classify_seeds(history, 0.85, 0.7, fast_within=10).set_index("seed")
     assert table["outcome"].tolist() == [OUTCOMES[i] for i in (0, 1, 2, 3, 4)]
-    assert table.loc[1, "epochs_to_stay"] == 30
-    assert np.isnan(table.loc[2, "epochs_to_stay"])
-    targets = pd.Series({"s": 0.95})
-    assert (classify_seeds(history, targets)["outcome"] != OUTCOMES[0]).all()
+    assert table.loc[1, "escape_epoch"] == 30
+    assert np.isnan(table.loc[2, "escape_epoch"])
+    # a late dip below the target resets the stricter measure, not the escape
+    dip = run(5, [0.5, 0.9, 0.9, 0.84], [0, 0, 0, 0], [1e-5, 0.1, 0.1, 0.1])
+    row = classify_seeds(dip, 0.85, 0.7, fast_within=10).iloc[0]
+    assert row["outcome"] == OUTCOMES[0]
+    assert row["escape_epoch"] == 10
+    assert np.isnan(row["epochs_to_target"])
+    levels = pd.Series({"s": 0.95})
+    assert (classify_seeds(history, levels, levels)["outcome"] != OUTCOMES[0]).all()
+
+
+def test_majority_accuracy_is_the_share_of_the_larger_class():
+    assert majority_accuracy("breast cancer, 4 qubits") == pytest.approx(90 / 143)
 
 
 def test_setting_data_widths_and_unknown_settings():
