@@ -5,7 +5,7 @@ One policy, in the spirit of scikit-learn's ``check_scalar``: any integral type 
 the value as a plain Python ``int`` so the caller can use it. Every message has one format:
 ``"<name> must be <what>, got <value>; <fix>"``.
 
-Introduced with the bad-input table (``tests/test_bad_inputs.py``).
+Introduced with the bad-input tables (``tests/test_bad_inputs_*.py``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ import numpy as np
 SEED_LIMIT = 2**32
 
 
-def _is_int(value: Any) -> bool:
+def is_int(value: Any) -> bool:
+    """True for any integral number (``int``, NumPy integers), False for ``bool``."""
     return isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_)
 
 
@@ -33,7 +34,7 @@ def check_int(
         >>> check_int(np.int64(3), "epochs", minimum=1)
         3
     """
-    ok = _is_int(value)
+    ok = is_int(value)
     if ok and minimum is not None and value < minimum:
         ok = False
     if ok and maximum is not None and value > maximum:
@@ -70,7 +71,21 @@ def check_seed(seed: Any, name: str = "seed") -> int:
         >>> check_seed(np.int64(0))
         0
     """
-    return check_int(seed, name, minimum=0, maximum=SEED_LIMIT - 1, fix=f"e.g. {name}=0")
+    if not is_int(seed) or not 0 <= seed < SEED_LIMIT:
+        raise ValueError(
+            f"{name} must be a non-negative int below 2**32, got {seed!r}; e.g. {name}=0"
+        )
+    return int(seed)
+
+
+def check_batch_size(batch_size: Any) -> int:
+    """``batch_size`` as a positive int.
+
+    Example:
+        >>> check_batch_size(np.int64(32))
+        32
+    """
+    return check_int(batch_size, "batch_size", minimum=1, fix="e.g. batch_size=32")
 
 
 def check_seeds(seeds: Any) -> list[int]:
@@ -139,6 +154,18 @@ def check_xy(x: Any, y: Any, x_name: str = "x", y_name: str = "y") -> None:
             f"{x_name} has {len(arrays[x_name])} rows but {y_name} has {len(arrays[y_name])}; "
             "pass one label per sample"
         )
+
+
+def check_split(data: Any) -> None:
+    """:func:`check_xy` on both splits of a dataset: ``x_train``/``y_train``, ``x_test``/``y_test``.
+
+    Example:
+        >>> from types import SimpleNamespace
+        >>> z, o = np.zeros((3, 2)), np.ones(3)
+        >>> check_split(SimpleNamespace(x_train=z, y_train=o, x_test=z, y_test=o))
+    """
+    check_xy(data.x_train, data.y_train, "x_train", "y_train")
+    check_xy(data.x_test, data.y_test, "x_test", "y_test")
 
 
 def check_unique_rows(table: Any, keys: list[str], name: str, fix: str) -> None:

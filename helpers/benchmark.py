@@ -31,12 +31,13 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.neural_network import MLPClassifier
 
 from helpers._checks import (
+    check_batch_size,
     check_epochs,
     check_int,
     check_seed,
     check_seeds,
+    check_split,
     check_unique_rows,
-    check_xy,
 )
 from helpers.data import Dataset
 from helpers.models import (
@@ -121,15 +122,6 @@ def _keras_builders(n: int) -> dict[str, Callable[[], keras.Model]]:
 _N_JOBS_FIX = "use -1 for every core, 1 to run in this process, or n > 1 for n workers"
 
 
-def _check_batch_size(batch_size: Any) -> int:
-    return check_int(batch_size, "batch_size", minimum=1, fix="e.g. batch_size=32")
-
-
-def _check_data(data: Dataset) -> None:
-    check_xy(data.x_train, data.y_train, "x_train", "y_train")
-    check_xy(data.x_test, data.y_test, "x_test", "y_test")
-
-
 def _accuracy(predict: Predict, x: np.ndarray, y: np.ndarray) -> float:
     predicted = np.asarray(predict(x)).reshape(len(x), -1)[:, -1] > 0.5
     return float(np.mean(predicted == (y > 0.5)))
@@ -191,8 +183,8 @@ def run_one(
         )
     seed = check_seed(seed)
     epochs = check_epochs(epochs)
-    batch_size = _check_batch_size(batch_size)
-    _check_data(data)
+    batch_size = check_batch_size(batch_size)
+    check_split(data)
     set_seed(seed)
     start = time.perf_counter()
     if model in ("logistic regression", "MLP, tuned"):
@@ -254,7 +246,7 @@ def run_benchmark(
         raise ValueError("datasets and models must each name at least one item")
     seeds = check_seeds(seeds)
     epochs = check_epochs(epochs)
-    batch_size = _check_batch_size(batch_size)
+    batch_size = check_batch_size(batch_size)
     n_jobs = check_int(n_jobs, "n_jobs", fix=_N_JOBS_FIX)
     if n_jobs == 0:
         raise ValueError(f"n_jobs must be a non-zero int, got 0; {_N_JOBS_FIX}")
@@ -266,7 +258,7 @@ def run_benchmark(
                 "(dataset, model, seed) is one run, and a repeat would count twice in the summary"
             )
     for data in datasets:
-        _check_data(data)
+        check_split(data)
         if data.n_features > MAX_QUBITS:
             raise ValueError(
                 f"dataset {data.name!r} has {data.n_features} features, and the hybrid models "

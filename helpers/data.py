@@ -177,10 +177,8 @@ def scale_to_angles(
             f"x_train has {x_train.shape[1]} features but x_test has {x_test.shape[1]}; "
             f"give both the same feature columns in the same order"
         )
-    with np.errstate(over="ignore"):
-        spans = x_train.max(axis=0) - x_train.min(axis=0)
-    if not np.all(np.isfinite(spans)):
-        col = int(np.argmax(~np.isfinite(spans)))
+    col = _overflowing_column(x_train)
+    if col is not None:
         raise ValueError(
             f"x_train column {col} (0-based) has a range max - min that is not finite "
             f"({x_train[:, col].min():g} to {x_train[:, col].max():g} overflows to inf), so "
@@ -220,7 +218,7 @@ def make_moons_dataset(
     n_samples = _check_n_samples(n_samples)
     _check_non_negative(noise, "noise")
     _check_test_size(test_size)
-    seed = _check_seed(seed)
+    seed = check_seed(seed)
     x, y = make_moons(n_samples=n_samples, noise=noise, random_state=seed)
     return _split_and_scale("moons", x, y, ("x1", "x2"), test_size, seed)
 
@@ -257,7 +255,7 @@ def make_circles_dataset(
             f"{factor!r}; try factor=0.5"
         )
     _check_test_size(test_size)
-    seed = _check_seed(seed)
+    seed = check_seed(seed)
     x, y = make_circles(n_samples=n_samples, noise=noise, factor=factor, random_state=seed)
     return _split_and_scale("circles", x, y, ("x1", "x2"), test_size, seed)
 
@@ -299,7 +297,7 @@ def make_breast_cancer_dataset(
         f"e.g. n_components=4",
     )
     _check_test_size(test_size)
-    seed = _check_seed(seed)
+    seed = check_seed(seed)
     bunch = load_breast_cancer()
     x, y = bunch.data, bunch.target
     x_train, x_test, y_train, y_test = _split(x, y, test_size, seed, "the breast-cancer data")
@@ -349,7 +347,7 @@ def load_csv_dataset(
         'moons: 225 train / 75 test samples, 2 features, 50% positive'
     """
     _check_test_size(test_size)
-    seed = _check_seed(seed)
+    seed = check_seed(seed)
     file = _resolve_csv_path(path)
     frame = _read_csv(file)
     features = _select_columns(frame, _raw_header(file), file, label_column, feature_columns)
@@ -432,15 +430,6 @@ def _check_test_size(test_size: Any) -> None:
             f"test_size must be a fraction strictly between 0 and 1, got {test_size!r}; "
             f"e.g. test_size=0.25 holds out a quarter of the samples"
         )
-
-
-def _check_seed(seed: Any) -> int:
-    try:
-        return check_seed(seed)
-    except ValueError:  # the shared policy, with this module's wording of the range
-        raise ValueError(
-            f"seed must be a non-negative int below 2**32, got {seed!r}; e.g. seed=0"
-        ) from None
 
 
 def _check_angle_range(angle_range: Any) -> tuple[float, float]:
@@ -810,12 +799,18 @@ def _numeric_features(frame: pd.DataFrame, features: list[str], file: Path) -> n
     return np.column_stack(columns)
 
 
-def _check_finite_ranges(x: np.ndarray, features: list[str], file: Path) -> None:
+def _overflowing_column(x: np.ndarray) -> int | None:
+    """The first column whose range ``max - min`` overflows to infinity, or None."""
     with np.errstate(over="ignore"):
         spans = x.max(axis=0) - x.min(axis=0)
-    if np.all(np.isfinite(spans)):
+    bad = np.flatnonzero(~np.isfinite(spans))
+    return int(bad[0]) if len(bad) else None
+
+
+def _check_finite_ranges(x: np.ndarray, features: list[str], file: Path) -> None:
+    col = _overflowing_column(x)
+    if col is None:
         return
-    col = int(np.argmax(~np.isfinite(spans)))
     name = features[col]
     raise ValueError(
         f"'{file}' column '{name}' runs from {x[:, col].min():g} to {x[:, col].max():g}: its "

@@ -114,12 +114,14 @@ def long_run(
     n_qubits = SETTINGS[setting][1]
     y_train = one_hot(data.y_train)
 
-    def dead(layer: str):
-        return lambda m: dead_relu_units(m, data.x_train).get(layer, np.nan)
-
-    def circuit_gradient(model: keras.Model) -> float:
+    def probe(model: keras.Model) -> dict[str, float]:
+        dead = dead_relu_units(model, data.x_train)  # once per record for both layers
         norms = gradient_norms(model, data.x_train, y_train)
-        return next(v for k, v in norms.items() if k.endswith("quantum/weights"))
+        return {
+            "dead_hidden_1": dead.get("hidden_1", np.nan),
+            "dead_hidden_2": dead.get("hidden_2", np.nan),
+            "circuit_gradient": next(v for k, v in norms.items() if k.endswith("quantum/weights")),
+        }
 
     history = fit_seeds_together(
         lambda: build_hybrid_with_head(n_qubits, **head),
@@ -129,11 +131,7 @@ def long_run(
         name=name,
         eval_every=eval_every,
         y_transform=one_hot,
-        probes={
-            "dead_hidden_1": dead("hidden_1"),
-            "dead_hidden_2": dead("hidden_2"),
-            "circuit_gradient": circuit_gradient,
-        },
+        probe=probe,
         verbose=False,
     )
     history.insert(1, "setting", setting)

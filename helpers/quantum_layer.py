@@ -25,13 +25,14 @@ from __future__ import annotations
 import inspect
 import logging
 import math
-import numbers
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import keras
 import numpy as np
 import pennylane as qml
+
+from helpers._checks import is_int
 
 BACKEND = keras.backend.backend()
 
@@ -72,10 +73,6 @@ _NONFINITE_MESSAGE = (
 )
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_)
-
-
 def _normalise_weight_shape(name: str, size: Any) -> tuple[int, ...]:
     """Turns a ``weight_shapes`` value into a shape, as ``qml.qnn.KerasLayer`` did.
 
@@ -96,11 +93,11 @@ def _normalise_weight_shape(name: str, size: Any) -> tuple[int, ...]:
         )
     if isinstance(size, Iterable):
         shape = tuple(size)
-        if not all(_is_int(s) and s >= 1 for s in shape):
-            bad = next(s for s in shape if not (_is_int(s) and s >= 1))
+        if not all(is_int(s) and s >= 1 for s in shape):
+            bad = next(s for s in shape if not (is_int(s) and s >= 1))
             why = (
                 "gives a weight with no parameters"
-                if _is_int(bad) and bad == 0
+                if is_int(bad) and bad == 0
                 else "is not a positive int"
             )
             raise ValueError(
@@ -109,7 +106,7 @@ def _normalise_weight_shape(name: str, size: Any) -> tuple[int, ...]:
                 "= (2, 4, 3)"
             )
         return tuple(int(s) for s in shape)
-    if not _is_int(size) or size < 0:
+    if not is_int(size) or size < 0:
         raise ValueError(
             f"{where} must be a non-negative int or a tuple of positive ints, got {size!r}; "
             "e.g. 3 for a vector of 3 weights, 1 for a scalar, (2, 4, 3) for an array"
@@ -130,7 +127,7 @@ def _normalise_output_dim(output_dim: Any) -> int | tuple[int, ...] | None:
         if isinstance(output_dim, Iterable) and not isinstance(output_dim, str | bytes)
         else (output_dim,)
     )
-    if not dims or not all(_is_int(d) and d >= 1 for d in dims):
+    if not dims or not all(is_int(d) and d >= 1 for d in dims):
         raise ValueError(
             f"output_dim must be a positive int, a tuple of positive ints or None, got "
             f"{output_dim!r}; give the number of values the QNode returns per sample, e.g. "

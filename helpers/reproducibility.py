@@ -25,12 +25,7 @@ def set_seed(seed: int = 0) -> None:
         >>> from helpers import set_seed
         >>> set_seed(42)
     """
-    try:
-        seed = check_seed(seed)
-    except ValueError:
-        raise ValueError(
-            f"seed must be a non-negative int below 2**32, got {seed!r}; e.g. set_seed(0)"
-        ) from None
+    seed = check_seed(seed)
     keras.utils.set_random_seed(seed)
     if keras.backend.backend() == "tensorflow":
         import tensorflow as tf

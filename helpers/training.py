@@ -18,10 +18,12 @@ import numpy as np
 import pandas as pd
 
 from helpers._checks import (
+    check_batch_size,
     check_epochs,
     check_int,
     check_seed,
     check_seeds,
+    check_split,
     check_unique_rows,
     check_xy,
 )
@@ -91,11 +93,10 @@ def fit_over_seeds(
     """
     seeds = check_seeds(seeds)
     epochs = check_epochs(epochs)
-    batch_size = check_int(batch_size, "batch_size", minimum=1, fix="e.g. batch_size=32")
+    batch_size = check_batch_size(batch_size)
     eval_every = _check_eval_every(epochs, eval_every)
     transform = y_transform or (lambda y: y)
-    check_xy(data.x_train, data.y_train, "x_train", "y_train")
-    check_xy(data.x_test, data.y_test, "x_test", "y_test")
+    check_split(data)
     x_train, y_train_raw = data.x_train, data.y_train
     test = (data.x_test, transform(data.y_test))
     validation = test
@@ -111,27 +112,12 @@ def fit_over_seeds(
         model = build_model()
         extra = [] if validation_fraction is None else [_TestMetrics(*test)]
         user = list(callbacks()) if callbacks else []
-        start = time.perf_counter()
         if eval_every == 1:
-            history = model.fit(
-                x_train,
-                y_train,
-                validation_data=validation,
-                epochs=epochs,
-                batch_size=batch_size,
-                callbacks=extra + user,
-                verbose=0,
-            )
+            source = {"x": x_train, "y": y_train, "batch_size": batch_size, "epochs": epochs}
         else:
-            history = model.fit(
-                _shuffled_passes(x_train, y_train, batch_size, seed),
-                steps_per_epoch=eval_every * math.ceil(len(x_train) / batch_size),
-                validation_data=validation,
-                epochs=epochs // eval_every,
-                callbacks=extra + user,
-                shuffle=False,  # the passes are shuffled already
-                verbose=0,
-            )
+            source = _passes(x_train, y_train, batch_size, seed, epochs, eval_every)
+        start = time.perf_counter()
+        history = model.fit(**source, validation_data=validation, callbacks=extra + user, verbose=0)
         seconds = time.perf_counter() - start
         if trained_models is not None:
             trained_models.append(model)
@@ -156,7 +142,7 @@ def fit_seeds_together(
     eval_every: int = 10,
     batch_size: int = 32,
     y_transform: Callable[[np.ndarray], np.ndarray] | None = None,
-    probes: Mapping[str, Callable[[keras.Model], float]] | None = None,
+    probe: Callable[[keras.Model], Mapping[str, float]] | None = None,
     trained_models: list[keras.Model] | None = None,
     verbose: bool = True,
 ) -> pd.DataFrame:
@@ -172,8 +158,8 @@ def fit_seeds_together(
     stopping: a run's length is ``epochs``.
 
     Every ``eval_every`` epochs, and once before training (epoch 0), each branch is scored in
-    inference mode (dropout off) on the training and test splits, and each probe is called on
-    it, e.g. ``{"dead hidden_2": lambda m: dead_relu_units(m, x)["hidden_2"]}``.
+    inference mode (dropout off) on the training and test splits, and ``probe`` is called on
+    it, e.g. ``lambda m: dead_relu_units(m, x)`` (one column per key of what it returns).
 
     Args:
         build_model: returns a new compiled model (called once per seed, after seeding).
@@ -184,13 +170,13 @@ def fit_seeds_together(
         eval_every: epochs between two records.
         batch_size: samples per step.
         y_transform: applied to both label arrays (e.g. one-hot encoding).
-        probes: extra per-branch numbers to record, by column name.
+        probe: returns extra per-branch numbers to record, by column name.
         trained_models: if given, each seed's trained model is appended (seed order).
         verbose: print one line when done.
 
     Returns:
         Columns ``model, seed, epoch`` (0, then every ``eval_every``), ``loss``, ``accuracy``
-        (training split), ``test_loss``, ``test_accuracy``, one per probe, and ``fit_seconds``
+        (training split), ``test_loss``, ``test_accuracy``, the probe's, and ``fit_seconds``
         (the wall time of the whole joint run).
 
     Example:
@@ -198,10 +184,9 @@ def fit_seeds_together(
     """
     seeds = check_seeds(seeds)
     epochs = check_epochs(epochs)
-    batch_size = check_int(batch_size, "batch_size", minimum=1, fix="e.g. batch_size=32")
+    batch_size = check_batch_size(batch_size)
     eval_every = _check_eval_every(epochs, eval_every)
-    check_xy(data.x_train, data.y_train, "x_train", "y_train")
-    check_xy(data.x_test, data.y_test, "x_test", "y_test")
+    check_split(data)
     transform = y_transform or (lambda y: y)
     y_train, y_test = transform(data.y_train), transform(data.y_test)
     models = []
@@ -215,19 +200,13 @@ def fit_seeds_together(
     joint = keras.Model(inputs, [m(inputs) for m in models], name=f"{len(seeds)}_seeds")
     optimizer = type(first.optimizer).from_config(first.optimizer.get_config())
     joint.compile(optimizer=optimizer, loss=[m.loss for m in models])
-    recorder = _SeedRecorder(models, data, y_train, y_test, dict(probes or {}), eval_every)
+    recorder = _SeedRecorder(models, data, y_train, y_test, probe, eval_every)
     targets = tuple(np.asarray(y_train) for _ in models)
     set_seed(seeds[0])  # the batch order depends on the first seed only, not on how many follow
     start = time.perf_counter()
     recorder.record(0)
-    joint.fit(
-        _shuffled_passes(data.x_train, targets, batch_size, seeds[0]),
-        steps_per_epoch=eval_every * math.ceil(len(data.x_train) / batch_size),
-        epochs=epochs // eval_every,
-        callbacks=[recorder],
-        shuffle=False,  # the passes are shuffled already
-        verbose=0,
-    )
+    source = _passes(data.x_train, targets, batch_size, seeds[0], epochs, eval_every)
+    joint.fit(**source, callbacks=[recorder], verbose=0)
     seconds = time.perf_counter() - start
     frame = pd.DataFrame(recorder.rows)
     frame.insert(0, "model", name)
@@ -252,11 +231,11 @@ class _SeedRecorder(keras.callbacks.Callback):
         data: SupervisedData,
         y_train: np.ndarray,
         y_test: np.ndarray,
-        probes: dict[str, Callable[[keras.Model], float]],
+        probe: Callable[[keras.Model], Mapping[str, float]] | None,
         eval_every: int,
     ) -> None:
         super().__init__()
-        self.models, self.data, self.probes, self.eval_every = models, data, probes, eval_every
+        self.models, self.probe, self.eval_every = models, probe, eval_every
         self.y = {"": np.asarray(y_train), "test_": np.asarray(y_test)}
         self.x = {"": data.x_train, "test_": data.x_test}
         self.rows: list[dict[str, Any]] = []
@@ -276,8 +255,9 @@ class _SeedRecorder(keras.callbacks.Callback):
                 loss = keras.losses.get(model.loss)
                 row[f"{prefix}loss"] = float(np.mean(keras.ops.convert_to_numpy(loss(target, p))))
                 row[f"{prefix}accuracy"] = _accuracy(y, p)
-        for row, model in zip(scores, self.models, strict=True):
-            row.update({column: float(probe(model)) for column, probe in self.probes.items()})
+        if self.probe is not None:
+            for row, model in zip(scores, self.models, strict=True):
+                row.update({column: float(v) for column, v in self.probe(model).items()})
         self.rows.extend(scores)
 
 
@@ -338,15 +318,23 @@ def validation_split(
     return x_fit, x_val, y_fit, y_val
 
 
-def _shuffled_passes(x: np.ndarray, y: Any, batch_size: int, seed: int) -> Any:
-    """Endless shuffled passes over ``(x, y)``, batched as ``model.fit(x, y)`` batches them:
-    every pass is one epoch, reshuffled, with a smaller last batch."""
+def _passes(
+    x: np.ndarray, y: Any, batch_size: int, seed: int, epochs: int, eval_every: int
+) -> dict[str, Any]:
+    """``model.fit`` arguments for ``epochs`` shuffled passes over ``(x, y)``, batched as
+    ``model.fit(x, y)`` batches them (every pass one epoch, reshuffled, with a smaller last
+    batch), ``eval_every`` passes per Keras epoch."""
     import tensorflow as tf  # Keras reads tf.data on every backend
 
     targets = tuple(np.asarray(t) for t in y) if isinstance(y, tuple) else np.asarray(y)
     dataset = tf.data.Dataset.from_tensor_slices((np.asarray(x), targets))
     dataset = dataset.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
-    return dataset.batch(batch_size).repeat()
+    return {
+        "x": dataset.batch(batch_size).repeat(),
+        "steps_per_epoch": eval_every * math.ceil(len(x) / batch_size),
+        "epochs": epochs // eval_every,
+        "shuffle": False,  # the passes are shuffled already
+    }
 
 
 class _TestMetrics(keras.callbacks.Callback):

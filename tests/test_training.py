@@ -192,7 +192,7 @@ def test_seeds_trained_together_record_probes_and_keep_models(data):
         [3, 4],
         2,
         eval_every=1,
-        probes={"n_params": lambda m: m.count_params()},
+        probe=lambda m: {"n_params": m.count_params()},
         trained_models=models,
         verbose=False,
     )
