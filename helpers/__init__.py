@@ -12,7 +12,12 @@ from helpers.benchmark import (
     run_one,
     summarize_benchmark,
 )
-from helpers.circuits import draw_circuit, forum_circuit, reuploading_circuit
+from helpers.circuits import (
+    draw_circuit,
+    forum_circuit,
+    reuploading_circuit,
+    trainable_encoding_circuit,
+)
 from helpers.data import (
     Dataset,
     check_feature_count,
@@ -35,10 +40,16 @@ from helpers.fourier import (
     fourier_coefficients,
     fourier_series,
     highest_frequency,
+    jacobi_anger_bound,
     make_fourier_dataset,
     model_spectrum,
+    output_sd,
+    points_without_aliasing,
+    power_above,
     random_weight_spectra,
     spectrum_grid,
+    stack_coefficient_bound,
+    trig_features,
 )
 from helpers.mode import by_mode, course_mode, course_sizes
 from helpers.models import (
@@ -147,6 +158,7 @@ __all__ = [
     "freeze",
     "gradient_norms",
     "highest_frequency",
+    "jacobi_anger_bound",
     "layer_io",
     "layer_outputs",
     "linear_probe_accuracy",
@@ -160,6 +172,7 @@ __all__ = [
     "make_optimizer",
     "model_spectrum",
     "one_hot",
+    "output_sd",
     "outputs_dir",
     "parameter_counts",
     "plot_bars_with_errors",
@@ -169,6 +182,8 @@ __all__ = [
     "plot_seed_strip",
     "plot_spectra",
     "plot_training_curves",
+    "points_without_aliasing",
+    "power_above",
     "prepare_fine_tuning",
     "quantum_calls_per_sample",
     "quantum_layers_for",
@@ -182,10 +197,13 @@ __all__ = [
     "setting_data",
     "snapshot_weights",
     "spectrum_grid",
+    "stack_coefficient_bound",
     "summarize_benchmark",
     "summarize_comparison",
     "summarize_runs",
+    "trainable_encoding_circuit",
     "trainable_table",
+    "trig_features",
     "unfreeze",
     "validation_split",
     "weights_equal",

@@ -1,7 +1,7 @@
 """QNode factories for the circuits the course uses.
 
 Introduced in the course foundation (the forum learner's circuit); notebook 04 adds the data
-re-uploading circuit.
+re-uploading circuit and Pérez-Salinas et al.'s trainable-encoding circuit.
 """
 
 from __future__ import annotations
@@ -84,6 +84,62 @@ def _reuploading_circuit(n_qubits: int, n_blocks: int, device: str) -> qml.QNode
             qml.AngleEmbedding(inputs, wires=range(n_qubits))
             qml.StronglyEntanglingLayers(weights[block : block + 1], wires=range(n_qubits))
         return [qml.expval(qml.PauliZ(w)) for w in range(n_qubits)]
+
+    return circuit
+
+
+def trainable_encoding_circuit(
+    n_features: int, n_blocks: int, device: str = "default.qubit"
+) -> qml.QNode:
+    """Pérez-Salinas et al.'s one-qubit re-uploading classifier: trainable input weights.
+
+    Each of the ``n_blocks`` blocks applies one general rotation whose angles are
+    ``θ_l + w_l ∘ x`` (Pérez-Salinas, Cervera-Lierta, Gil-Fuster and Latorre 2020,
+    arXiv:1907.02085, their ``U(θ_l + w_l ∘ x)``), then ⟨Z⟩ is measured once. Their
+    ``U(φ_1, φ_2, φ_3) = R_z(φ_2) R_y(φ_1) R_z(φ_3)`` is ``qml.Rot(φ_3, φ_1, φ_2)``: feature 1
+    enters the R_y angle, feature 2 the last R_z and feature 3 (if any) the first. Unlike
+    :func:`reuploading_circuit`, whose encoding ``RX(x)`` has a fixed weight of 1, the weights
+    ``w`` scale the input, so the frequencies are sums of ``±w_l``, not integers up to
+    ``n_blocks`` (Jaderberg et al. 2024, arXiv:2309.03279, call such models trainable-frequency
+    models). With ``w = 1`` and one feature the spectrum is that of ``n_blocks`` fixed
+    encodings.
+
+    The QNode takes ``inputs`` (``n_features`` values per sample), ``w`` of shape
+    ``(n_blocks, n_features)`` and ``theta`` of shape ``(n_blocks, 3)``, and returns one
+    expectation value. The same arguments return the same QNode object.
+
+    Introduced in notebook 04.
+
+    Example:
+        >>> from helpers import KerasLayer, trainable_encoding_circuit
+        >>> qlayer = KerasLayer(
+        ...     trainable_encoding_circuit(1, 3), {"w": (3, 1), "theta": (3, 3)}, output_dim=1
+        ... )
+    """
+    n_features = check_int(n_features, "n_features", minimum=1)
+    if n_features > 3:
+        raise ValueError(
+            f"one rotation holds 3 angles, got n_features={n_features}; reduce the inputs to at "
+            f"most 3 features (e.g. with PCA) or upload them in several rotations per block"
+        )
+    return _trainable_encoding_circuit(
+        n_features, check_int(n_blocks, "n_blocks", minimum=1), device
+    )
+
+
+@functools.cache
+def _trainable_encoding_circuit(n_features: int, n_blocks: int, device: str) -> qml.QNode:
+    dev = qml.device(device, wires=1)
+    slot = {0: 1, 1: 2, 2: 0}  # feature j -> Rot argument: φ_1 is R_y, φ_2 the last R_z
+
+    @qml.qnode(dev)
+    def circuit(inputs, w, theta):
+        for block in range(n_blocks):
+            angles = [theta[block, i] for i in range(3)]
+            for j in range(n_features):
+                angles[slot[j]] = angles[slot[j]] + w[block, j] * inputs[..., j]
+            qml.Rot(angles[0], angles[1], angles[2], wires=0)
+        return qml.expval(qml.PauliZ(0))
 
     return circuit
 

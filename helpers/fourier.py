@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 
 import keras
 import numpy as np
+from scipy import special
 
 from helpers._checks import check_int, check_seed
 from helpers.data import Dataset
@@ -45,8 +46,9 @@ def fourier_series(
 def spectrum_grid(n_points: int = 64) -> np.ndarray:
     """``n_points`` even points in ``[0, 2π)``, shape ``(n_points, 1)``, float32.
 
-    Sampling a function here and calling :func:`fourier_coefficients` gives its spectrum up to
-    frequency ``n_points // 2 - 1`` without aliasing, provided it has no higher frequencies.
+    Sampling a function here and calling :func:`fourier_coefficients` gives ``c_n`` exactly for
+    every ``n <= max_frequency`` provided the function has no frequency ``>= n_points -
+    max_frequency`` (see :func:`points_without_aliasing`); higher frequencies fold onto lower ones.
 
     Example:
         >>> spectrum_grid(4).ravel()
@@ -61,6 +63,10 @@ def fourier_coefficients(values: np.ndarray) -> np.ndarray:
     :func:`spectrum_grid` (``N`` values).
 
     ``|c_n|`` is the size of frequency ``n``; for a real function ``c_{-n} = conj(c_n)``.
+    The last entry, ``n = N/2``, is not ``c_{N/2}``: on an even grid ``e^{iNx/2}`` and
+    ``e^{-iNx/2}`` take the same values, so that bin holds ``c_{N/2} + c_{-N/2} = 2 Re c_{N/2}``
+    (and ``sin(Nx/2)`` is 0 on every grid point). Read only ``n < N/2``; :func:`model_spectrum`
+    never returns that bin.
 
     Example:
         >>> x = spectrum_grid(16).ravel()
@@ -78,32 +84,74 @@ def fourier_coefficients(values: np.ndarray) -> np.ndarray:
     return np.fft.rfft(values) / len(values)
 
 
-def _check_no_aliasing(n_points: int, max_frequency: int) -> None:
+def _check_below_nyquist(n_points: int, max_frequency: int) -> None:
+    """Refuses a grid whose bins cannot hold ``max_frequency`` (``n_points <= 2 * max_frequency``).
+
+    This is only the Nyquist condition on the *requested* frequencies: it does not make the
+    coefficients free of aliasing (that needs :func:`points_without_aliasing`).
+    """
     check_int(n_points, "n_points", minimum=4, fix="e.g. n_points=64")
     check_int(max_frequency, "max_frequency", minimum=0, fix="e.g. max_frequency=8")
     if n_points <= 2 * max_frequency:
         raise ValueError(
             f"n_points ({n_points}) must exceed 2 * max_frequency ({2 * max_frequency}) to "
-            f"read frequency {max_frequency} without aliasing; raise n_points"
+            f"have a bin for frequency {max_frequency} below the Nyquist frequency "
+            f"{n_points // 2}; raise n_points"
         )
 
 
+def points_without_aliasing(bandwidth: int, max_frequency: int) -> int:
+    """The smallest even grid that reads ``c_0 .. c_max_frequency`` of a function exactly.
+
+    On ``N`` even points frequency ``m`` lands in the same bin as ``m - N``. If the function has
+    no frequency above ``bandwidth``, bin ``n`` is clean when ``N - n > bandwidth``, so every
+    requested bin is clean when ``N > bandwidth + max_frequency``; ``N > 2 * max_frequency`` is
+    also needed for the bins to exist. A function with unbounded bandwidth (e.g. a stack of
+    measured layers, a cosine of a cosine) is never exactly alias-free: pick ``bandwidth`` where
+    its coefficients are negligible, or compare two grid sizes.
+
+    Introduced in notebook 04.
+
+    Example:
+        >>> points_without_aliasing(bandwidth=3, max_frequency=3)  # 7 points: next even is 8
+        8
+    """
+    bandwidth = check_int(bandwidth, "bandwidth", minimum=0, fix="e.g. bandwidth=5")
+    max_frequency = check_int(max_frequency, "max_frequency", minimum=0, fix="e.g. 8")
+    needed = max(bandwidth + max_frequency, 2 * max_frequency) + 1
+    return max(4, needed + needed % 2)
+
+
 def model_spectrum(
-    predict: Callable[[np.ndarray], np.ndarray], n_points: int = 64, max_frequency: int = 8
+    predict: Callable[[np.ndarray], np.ndarray],
+    n_points: int = 64,
+    max_frequency: int = 8,
+    bandwidth: int | None = None,
 ) -> np.ndarray:
     """``|c_n|`` for ``n = 0 .. max_frequency`` of a one-input, one-output function.
 
     Args:
         predict: maps a ``(n, 1)`` float32 array of angles to ``(n,)`` or ``(n, 1)`` outputs,
             e.g. ``lambda x: model.predict(x, verbose=0)``.
-        n_points: grid size; must exceed ``2 * max_frequency``.
+        n_points: grid size; must exceed ``2 * max_frequency`` (the Nyquist condition).
         max_frequency: the highest frequency returned.
+        bandwidth: the highest frequency the function can contain, if known (e.g. ``L`` for
+            ``L`` encodings on one qubit). Then ``n_points`` must also reach
+            :func:`points_without_aliasing`, so the coefficients are exact. Without it, only the
+            Nyquist condition is checked and frequencies ``>= n_points - max_frequency`` in the
+            function would fold onto the ones returned.
 
     Example:
         >>> np.round(model_spectrum(lambda x: np.sin(2 * x), max_frequency=3), 3)
         array([0. , 0. , 0.5, 0. ])
     """
-    _check_no_aliasing(n_points, max_frequency)
+    _check_below_nyquist(n_points, max_frequency)
+    if bandwidth is not None and n_points < points_without_aliasing(bandwidth, max_frequency):
+        raise ValueError(
+            f"n_points ({n_points}) must exceed bandwidth + max_frequency ({bandwidth} + "
+            f"{max_frequency}) for frequencies up to {bandwidth} not to fold onto the ones read; "
+            f"use n_points={points_without_aliasing(bandwidth, max_frequency)} or more"
+        )
     values = np.asarray(predict(spectrum_grid(n_points)))
     return np.abs(fourier_coefficients(values))[: max_frequency + 1]
 
@@ -156,13 +204,15 @@ def random_weight_spectra(
     seed: int = 0,
     max_frequency: int = 8,
     n_points: int = 64,
+    bandwidth: int | None = None,
 ) -> np.ndarray:
     """Spectra of a one-input, one-output model at ``n_draws`` random settings of its weights.
 
     Every trainable weight is drawn uniformly from ``[0, 2π)`` (angles, as in Schuld, Sweke and
     Meyer 2021), the model is evaluated on :func:`spectrum_grid`, and ``|c_n|`` is recorded.
     This shows which frequencies a model class can reach before any training. The model's
-    weights are restored afterwards.
+    weights are restored afterwards. ``n_points``, ``max_frequency`` and ``bandwidth`` are
+    checked as in :func:`model_spectrum`.
 
     Returns:
         Array of shape ``(n_draws, max_frequency + 1)``.
@@ -175,7 +225,9 @@ def random_weight_spectra(
     """
     n_draws = check_int(n_draws, "n_draws", minimum=1)
     seed = check_seed(seed)
-    _check_no_aliasing(n_points, max_frequency)  # before any weight changes
+    _check_below_nyquist(n_points, max_frequency)  # before any weight changes
+    if bandwidth is not None:
+        model_spectrum(np.cos, n_points, max_frequency, bandwidth)  # the same grid check
     rng = np.random.default_rng(seed)
     original = model.get_weights()
     spectra = []
@@ -184,8 +236,175 @@ def random_weight_spectra(
             for variable in model.trainable_weights:
                 variable.assign(rng.uniform(0, 2 * np.pi, variable.shape).astype(variable.dtype))
             spectra.append(
-                model_spectrum(lambda g: model(g, training=False), n_points, max_frequency)
+                model_spectrum(
+                    lambda g: model(g, training=False), n_points, max_frequency, bandwidth
+                )
             )
     finally:
         model.set_weights(original)
     return np.array(spectra)
+
+
+def output_sd(spectra: np.ndarray) -> np.ndarray:
+    """The standard deviation over ``x`` of each function whose spectrum is a row of ``spectra``.
+
+    By Parseval's theorem a real function's variance over a period is ``2 * sum_{n>=1} |c_n|^2``.
+    Computed per row (per weight draw or per seed), so average the result, never the spectra
+    first: the mean of ``|c_n|`` over draws gives a smaller number than the mean variance.
+    Frequencies above the last column are left out, so for a truncated spectrum this is a lower
+    bound (exact when the function has no higher frequencies).
+
+    Introduced in notebook 04.
+
+    Example:
+        >>> output_sd(np.array([[0.3, 0.5, 0.0], [0.0, 0.0, 0.5]]))  # 0.3 + cos(x), cos(2x)
+        array([0.70710678, 0.70710678])
+    """
+    spectra = _as_spectra(spectra)
+    return np.sqrt(2 * (spectra[:, 1:] ** 2).sum(axis=1))
+
+
+def power_above(spectra: np.ndarray, frequency: int) -> np.ndarray:
+    """The output variance carried by frequencies above ``frequency``, per row of ``spectra``.
+
+    ``2 * sum_{n > frequency} |c_n|^2``: the part of :func:`output_sd` squared that lies above
+    ``frequency``, e.g. the power a model puts beyond a target's highest frequency.
+
+    Introduced in notebook 04.
+
+    Example:
+        >>> power_above(np.array([[0.0, 0.5, 0.1, 0.2]]), frequency=1)
+        array([0.1])
+    """
+    spectra = _as_spectra(spectra)
+    frequency = check_int(frequency, "frequency", minimum=0, fix="e.g. frequency=3")
+    return 2 * (spectra[:, frequency + 1 :] ** 2).sum(axis=1)
+
+
+def _as_spectra(spectra: np.ndarray) -> np.ndarray:
+    spectra = np.atleast_2d(np.asarray(spectra, dtype=float))
+    if spectra.ndim != 2 or spectra.shape[1] < 2:
+        raise ValueError(
+            f"spectra must be |c_n| for n = 0, 1, ... (1-D, or 2-D with one row per draw), got "
+            f"shape {spectra.shape}; pass the output of model_spectrum or random_weight_spectra"
+        )
+    return spectra
+
+
+def jacobi_anger_bound(max_frequency: int, scale: float = 1.0) -> np.ndarray:
+    """Bound on ``|c_n|`` of two measured one-qubit layers, ``n = 0 .. max_frequency``.
+
+    One layer on one qubit (an RX encoding, a rotation, ⟨Z⟩) outputs ``A cos(x - φ)`` with
+    ``0 <= A <= 1``. A second layer that reads ``k`` times that value outputs
+    ``B cos(k A cos(x - φ) - ψ)`` with ``|B| <= 1``. By the Jacobi-Anger expansion
+    ``e^{i a cos u} = sum_n i^n J_n(a) e^{inu}`` (DLMF 10.12.2) its coefficients are
+    ``c_n = B J_n(kA) cos(nπ/2 - ψ) e^{-inφ}``, so ``|c_n| <= max_{0<=a<=k} |J_n(a)|``. For
+    ``k = 1`` this is ``J_n(1) <= 1 / (2^n n!)`` for ``n >= 1`` (DLMF 10.14.4): faster than any
+    geometric decay. It covers exactly this model (two layers, one qubit, one input); for
+    deeper stacks see :func:`stack_coefficient_bound`.
+
+    Args:
+        max_frequency: the highest ``n`` returned.
+        scale: the factor ``k >= 0`` applied between the layers (1 without rescaling).
+
+    Introduced in notebook 04.
+
+    Example:
+        >>> np.round(jacobi_anger_bound(3), 4)  # J_0(0) = 1, then J_n(1)
+        array([1.    , 0.4401, 0.1149, 0.0196])
+    """
+    max_frequency = check_int(max_frequency, "max_frequency", minimum=0, fix="e.g. 8")
+    scale = _check_scale(scale)
+    a = np.linspace(0.0, scale, 2001)
+    n = np.arange(max_frequency + 1)
+    return np.abs(special.jv(n[:, None], a[None, :])).max(axis=1)
+
+
+def stack_coefficient_bound(max_frequency: int, depth: int, scale: float = 1.0) -> np.ndarray:
+    """A bound on ``|c_n|`` of ``depth`` measured one-qubit layers, for any weights.
+
+    Depth 1 is exact (``A cos(x - φ)``: ``c_0 = 0``, ``|c_1| <= 1/2``); depth 2 is
+    :func:`jacobi_anger_bound`; from depth 3 on the bound comes from the analytic extension:
+
+    Each layer outputs ``A cos(k z - φ)`` of its input ``z`` (``|A| <= 1``, ``k`` the rescaling,
+    the first layer reads ``x`` itself). For complex ``x = t + is`` the imaginary part of each
+    layer's output is at most ``m_1 = sinh(s)``, ``m_j = sinh(k m_{j-1})``, and the last layer is
+    at most ``cosh(k m_{depth-1})`` in size (``|cos w| <= cosh(Im w)``). The Cauchy estimate for
+    Fourier coefficients of a function analytic in the strip ``|Im x| <= s`` then gives
+    ``|c_n| <= min_s e^{-ns} cosh(k m_{depth-1}(s))`` (also capped at 1, as ``|f| <= 1``). It
+    holds for every weight setting, but is much looser than the Jacobi-Anger bound (it is not
+    tight), and it says nothing about several qubits, whose layers hand on several coupled
+    values.
+
+    Args:
+        max_frequency: the highest ``n`` returned.
+        depth: number of measured layers, at least 1 (depth 1: ``|c_n| = 0`` for ``n >= 2``).
+        scale: the factor ``k >= 0`` applied between layers.
+
+    Introduced in notebook 04.
+
+    Example:
+        >>> bound = stack_coefficient_bound(8, depth=3)
+        >>> bool(bound[8] < 1e-3), bool(np.all(np.diff(bound[1:]) < 0))
+        (True, True)
+        >>> stack_coefficient_bound(3, depth=1)
+        array([0. , 0.5, 0. , 0. ])
+    """
+    max_frequency = check_int(max_frequency, "max_frequency", minimum=0, fix="e.g. 8")
+    depth = check_int(depth, "depth", minimum=1, fix="e.g. depth=3")
+    scale = _check_scale(scale)
+    n = np.arange(max_frequency + 1)
+    if depth == 1:  # A cos(x - φ): c_0 = 0, |c_1| = A / 2, nothing above
+        return np.where(n == 1, 0.5, 0.0)
+    if depth == 2:
+        return jacobi_anger_bound(max_frequency, scale)
+    s = np.linspace(1e-4, 12.0, 6000)
+    with np.errstate(over="ignore"):
+        m = np.sinh(s)
+        for _ in range(depth - 2):
+            m = np.sinh(scale * m)
+        log_size = np.log(np.cosh(scale * m))  # inf where cosh overflows: never the minimum
+    log_bound = log_size[None, :] - n[:, None] * s[None, :]
+    return np.minimum(np.exp(log_bound.min(axis=1)), 1.0)
+
+
+def _check_scale(scale: float) -> float:
+    if isinstance(scale, bool) or not np.isfinite(scale) or scale < 0:
+        raise ValueError(f"scale must be a finite number >= 0, got {scale!r}; e.g. scale=np.pi")
+    return float(scale)
+
+
+def trig_features(x: np.ndarray, degree: int = 1) -> tuple[np.ndarray, list[str]]:
+    """Every product of ``1, cos(k x_j), sin(k x_j)`` (``k <= degree``) over the features, minus 1.
+
+    A circuit that encodes each feature once with a Pauli rotation outputs a linear combination
+    of these functions (Schuld, Sweke and Meyer 2021), so a linear model on them can represent
+    every such circuit: the classical surrogate of Schreiber, Eisert and Meyer (2023,
+    arXiv:2206.11740). With ``d`` features there are ``(2 * degree + 1)^d - 1`` of them, e.g. 8
+    for 2 features at degree 1.
+
+    Returns:
+        The features, shape ``(n_samples, (2 * degree + 1)^d - 1)``, and their names.
+
+    Introduced in notebook 04.
+
+    Example:
+        >>> features, names = trig_features(np.zeros((1, 2)))
+        >>> features.shape, names[:3]
+        ((1, 8), ['cos x1', 'sin x1', 'cos x2'])
+    """
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 2 or x.shape[1] < 1:
+        raise ValueError(f"x must be (n_samples, n_features), got shape {x.shape}")
+    degree = check_int(degree, "degree", minimum=1, fix="e.g. degree=1")
+    columns, names = [np.ones(len(x))], [""]
+    for j in range(x.shape[1]):
+        basis = [(np.ones(len(x)), "")]
+        for k in range(1, degree + 1):
+            f = f"{k}x{j + 1}" if k > 1 else f"x{j + 1}"
+            basis += [(np.cos(k * x[:, j]), f"cos {f}"), (np.sin(k * x[:, j]), f"sin {f}")]
+        columns, names = (
+            [c * b for b, _ in basis for c in columns],
+            [" ".join(filter(None, [n, bn])) for _, bn in basis for n in names],
+        )
+    return np.stack(columns[1:], axis=1), names[1:]

@@ -122,3 +122,61 @@ def test_random_weight_spectra_restores_the_weights():
     random_weight_spectra(model, n_draws=2)
     for a, b in zip(before, model.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def _encoding_values(n_blocks, w, theta, n_points=64):
+    from helpers.circuits import trainable_encoding_circuit
+
+    x = np.linspace(0, 2 * np.pi, n_points, endpoint=False)[:, None]
+    return np.asarray(trainable_encoding_circuit(1, n_blocks)(x, w, theta))
+
+
+@pytest.mark.parametrize("n_blocks", [1, 2, 3])
+def test_trainable_encoding_with_unit_weights_stops_at_frequency_l(n_blocks):
+    theta = np.random.default_rng(n_blocks).uniform(0, 2 * np.pi, (n_blocks, 3))
+    spectrum = np.abs(
+        fourier_coefficients(_encoding_values(n_blocks, np.ones((n_blocks, 1)), theta))
+    )
+    assert spectrum[n_blocks + 1 :].max() < 1e-9
+    assert spectrum[n_blocks] > 1e-3
+
+
+def test_trainable_encoding_weights_set_the_frequencies():
+    # one block, w = 3: the input enters as RY(3x), so the output has frequency 3 only
+    theta = np.array([[0.3, 0.4, 0.5]])
+    spectrum = np.abs(fourier_coefficients(_encoding_values(1, np.array([[3.0]]), theta)))
+    assert spectrum[3] > 0.1
+    assert np.delete(spectrum, [0, 3]).max() < 1e-9
+    # two blocks, w = (1, 2): frequencies 1, 2 and 3, one more than two fixed encodings reach
+    theta = np.random.default_rng(0).uniform(0, 2 * np.pi, (2, 3))
+    spectrum = np.abs(fourier_coefficients(_encoding_values(2, np.array([[1.0], [2.0]]), theta)))
+    assert spectrum[3] > 1e-3
+    assert spectrum[4:].max() < 1e-9
+
+
+def test_trainable_encoding_matches_perez_salinas_angles():
+    from helpers.circuits import trainable_encoding_circuit
+
+    rng = np.random.default_rng(3)
+    x, w, theta = rng.uniform(0, np.pi, 2), rng.uniform(0, 2, (2, 2)), rng.uniform(0, 6, (2, 3))
+    dev = qml.device("default.qubit", wires=1)
+
+    @qml.qnode(dev)
+    def by_hand():  # U(φ1, φ2, φ3) = RZ(φ2) RY(φ1) RZ(φ3), φ = θ' + w ∘ (x1, x2, 0)
+        for block in range(2):
+            qml.RZ(theta[block, 0], wires=0)  # φ3: the third feature, 0 here
+            qml.RY(theta[block, 1] + w[block, 0] * x[0], wires=0)  # φ1
+            qml.RZ(theta[block, 2] + w[block, 1] * x[1], wires=0)  # φ2
+        return qml.expval(qml.PauliZ(0))
+
+    np.testing.assert_allclose(trainable_encoding_circuit(2, 2)(x, w, theta), by_hand(), atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("n_features", "message"), [(4, "one rotation holds 3 angles"), (0, "positive")]
+)
+def test_trainable_encoding_circuit_rejects_bad_sizes(n_features, message):
+    from helpers.circuits import trainable_encoding_circuit
+
+    with pytest.raises(ValueError, match=message):
+        trainable_encoding_circuit(n_features, 2)
