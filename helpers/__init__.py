@@ -18,6 +18,12 @@ from helpers.circuits import (
     reuploading_circuit,
     trainable_encoding_circuit,
 )
+from helpers.comparison import (
+    contrast_interval,
+    contrast_table,
+    correct_per_point,
+    factorial_contrasts,
+)
 from helpers.data import (
     Dataset,
     check_feature_count,
@@ -76,7 +82,7 @@ from helpers.plotting import (
     plot_training_curves,
 )
 from helpers.quantum_layer import BACKEND, KerasLayer
-from helpers.reproducibility import environment_versions, set_seed
+from helpers.reproducibility import environment_versions, run_in_backend, set_seed
 from helpers.training import (
     EpochTimer,
     accuracy_of,
@@ -99,6 +105,7 @@ from helpers.transfer import (
     build_pretraining_classifier,
     build_quantum_then_classical,
     chain_histories,
+    fit_changes_layer,
     freeze,
     layer_io,
     linear_probe_accuracy,
@@ -139,6 +146,9 @@ __all__ = [
     "chain_histories",
     "check_feature_count",
     "classify_seeds",
+    "contrast_interval",
+    "contrast_table",
+    "correct_per_point",
     "count_trainable_params",
     "course_mode",
     "course_sizes",
@@ -147,6 +157,8 @@ __all__ = [
     "environment_versions",
     "epochs_to_stay",
     "epochs_to_threshold",
+    "factorial_contrasts",
+    "fit_changes_layer",
     "fit_over_seeds",
     "fit_seeds_together",
     "fit_sklearn_over_seeds",
@@ -190,6 +202,7 @@ __all__ = [
     "random_weight_spectra",
     "reuploading_circuit",
     "run_benchmark",
+    "run_in_backend",
     "run_one",
     "run_settings",
     "save_and_reload",

@@ -5,6 +5,8 @@ Introduced in the course foundation; every notebook's setup cell calls :func:`se
 
 from __future__ import annotations
 
+from typing import Any
+
 import keras
 
 from helpers._checks import check_seed
@@ -65,3 +67,37 @@ def environment_versions() -> dict[str, str]:
     except ImportError:  # pragma: no cover - TensorFlow is in the requirements
         versions["TensorFlow"] = "not installed"
     return versions
+
+
+def run_in_backend(backend: str, code: str, timeout: float = 300.0) -> Any:
+    """Runs ``code`` in a fresh Python whose Keras backend is ``backend``; returns its result.
+
+    Keras picks its backend once per process, so a notebook running on TensorFlow can show what
+    JAX does only from another process. ``code`` runs with the course's ``helpers`` importable
+    and must ``print`` one JSON value as its last line of output; that value is returned.
+
+    Example:
+        >>> run_in_backend("jax", "import json, keras; print(json.dumps(keras.backend.backend()))")
+        'jax'
+    """
+    import json
+    import os
+    import subprocess
+    import sys
+
+    if backend not in ("tensorflow", "jax"):
+        raise ValueError(f"backend must be 'tensorflow' or 'jax', got {backend!r}")
+    env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        check=False,
+    )
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RuntimeError(f"the {backend} run failed (exit code {done.returncode}): {last}")
+    return json.loads(lines[-1])

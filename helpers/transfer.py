@@ -291,6 +291,50 @@ def unfreeze(layer: keras.layers.Layer) -> keras.layers.Layer:
     return _set_trainable(layer, True)
 
 
+TRAINABLE_STEPS: tuple[str, ...] = ("freeze", "unfreeze", "compile", "fit")
+"""The steps :func:`fit_changes_layer` understands."""
+
+
+def fit_changes_layer(steps: Sequence[str], x: np.ndarray, y: np.ndarray, seed: int = 0) -> str:
+    """Applies ``steps`` to a fresh small model; does one more ``fit`` change its first layer?
+
+    The model is ``Dense(3, name="first") -> Dense(1, sigmoid)`` on ``x``'s features. Steps are
+    ``"freeze"``/``"unfreeze"`` (set ``first.trainable``), ``"compile"`` (Adam, binary
+    cross-entropy) and ``"fit"`` (one epoch). Returns ``"changed"``, ``"unchanged"`` or, where
+    the backend refuses the final ``fit``, ``"error: <first sentence>"``. Shows when a change
+    of ``trainable`` takes effect (at the next ``compile``).
+
+    Example:
+        >>> fit_changes_layer(["freeze", "compile"], data.x_train, data.y_train)
+        'unchanged'
+    """
+    from helpers.reproducibility import set_seed
+
+    unknown = [step for step in steps if step not in TRAINABLE_STEPS]
+    if unknown or "compile" not in steps:
+        raise ValueError(
+            f"steps must include 'compile' and use only {list(TRAINABLE_STEPS)}; got {steps!r}"
+        )
+    set_seed(seed)
+    first = keras.layers.Dense(3, name="first")
+    model = keras.Sequential(
+        [keras.Input((np.shape(x)[1],)), first, keras.layers.Dense(1, activation="sigmoid")]
+    )
+    for step in steps:
+        if step in ("freeze", "unfreeze"):
+            first.trainable = step == "unfreeze"
+        elif step == "compile":
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+        else:
+            model.fit(x, y, epochs=1, verbose=0)
+    before = snapshot_weights(first)
+    try:
+        model.fit(x, y, epochs=1, verbose=0)
+    except ValueError as error:  # the JAX backend refuses some orders
+        return "error: " + str(error).split(".")[0]
+    return "unchanged" if weights_equal(first, before) else "changed"
+
+
 def _size(variables: Sequence[Any]) -> int:
     return int(sum(math.prod(v.shape) for v in variables))
 

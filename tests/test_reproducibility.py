@@ -8,7 +8,7 @@ import keras
 import numpy as np
 import pytest
 
-from helpers import environment_versions, set_seed
+from helpers import environment_versions, run_in_backend, set_seed
 
 
 def draws() -> tuple[float, float, float]:
@@ -41,3 +41,15 @@ def test_environment_versions_report_the_pinned_stack():
     assert versions["PennyLane"] == "0.44.1"
     assert versions["Keras backend"] == keras.backend.backend()
     assert {"Python", "TensorFlow", "JAX", "NumPy", "scikit-learn"} <= set(versions)
+
+
+def test_run_in_backend_returns_the_json_the_other_process_prints():
+    code = "import json, keras; print('noise'); print(json.dumps(keras.backend.backend()))"
+    assert run_in_backend("jax", code) == "jax"
+
+
+def test_run_in_backend_reports_a_failure_and_refuses_unknown_backends():
+    with pytest.raises(RuntimeError, match="exit code 1"):
+        run_in_backend("tensorflow", "raise ValueError('broken on purpose')")
+    with pytest.raises(ValueError, match="backend must be"):
+        run_in_backend("torch", "print(1)")

@@ -21,6 +21,7 @@ from helpers.transfer import (
     build_pretraining_classifier,
     build_quantum_then_classical,
     chain_histories,
+    fit_changes_layer,
     freeze,
     layer_io,
     linear_probe_accuracy,
@@ -256,3 +257,23 @@ def test_epoch_timer_adds_a_column_to_the_history():
     seconds = result.history["epoch_seconds"]
     assert len(seconds) == 2
     assert all(s > 0 for s in seconds)
+
+
+@pytest.mark.parametrize(
+    ("steps", "expected"),
+    [
+        (["freeze", "compile"], "unchanged"),
+        (["compile", "freeze"], "unchanged"),
+        (["compile", "fit", "freeze", "compile"], "unchanged"),
+        (["freeze", "compile", "fit", "unfreeze", "compile"], "changed"),
+    ],
+)
+def test_a_change_of_trainable_counts_at_the_next_compile(steps, expected):
+    assert fit_changes_layer(steps, X, Y) == expected
+
+
+def test_fit_changes_layer_refuses_unknown_steps():
+    with pytest.raises(ValueError, match="compile"):
+        fit_changes_layer(["freeze", "fit"], X, Y)
+    with pytest.raises(ValueError, match="only"):
+        fit_changes_layer(["compile", "train"], X, Y)
