@@ -18,7 +18,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
@@ -33,6 +35,7 @@ __all__ = [
     "plot_seed_strip",
     "plot_spectra",
     "plot_training_curves",
+    "separate_lines",
 ]
 
 #: Okabe-Ito colours (Okabe & Ito, "Color Universal Design", 2008), cycled in this order.
@@ -608,6 +611,7 @@ def plot_spectra(
     ax: Axes | None = None,
     title: str | None = None,
     floor: float = 1e-5,
+    order: Sequence[str] | None = None,
 ) -> Figure:
     """Plots Fourier spectra ``|c_n|`` against frequency ``n``, one line per label, log scale.
 
@@ -622,6 +626,9 @@ def plot_spectra(
         ax: axes to draw into; a new figure is made when None.
         title: figure title; defaults to ``"Fourier spectrum"``.
         floor: the smallest value drawn, positive.
+        order: every label that panels of one figure show, in colour order; a label keeps the
+            colour of its position in ``order`` even when a panel leaves earlier labels out
+            (by default the colours follow ``spectra``'s order).
 
     Introduced in notebook 04.
 
@@ -633,13 +640,17 @@ def plot_spectra(
         raise ValueError("spectra is empty; pass at least one label -> |c_n| array")
     if floor <= 0:
         raise ValueError(f"floor must be positive for a log axis, got {floor}")
+    positions = {label: i for i, label in enumerate(order if order is not None else spectra)}
+    unknown = [label for label in spectra if label not in positions]
+    if unknown:
+        raise ValueError(f"order lacks the label(s) {unknown}; list every label of spectra")
     fig, ax = _figure_and_axes(ax)
-    for i, (label, values) in enumerate(spectra.items()):
+    for label, values in spectra.items():
         values = np.atleast_2d(np.asarray(values, dtype=float))
         if values.ndim != 2:
             raise ValueError(f"spectra[{label!r}] must be 1-D or 2-D, got shape {values.shape}")
         n = np.arange(values.shape[1])
-        colour = _colour(i)
+        colour = _colour(positions[label])
         ax.plot(n, np.maximum(values.mean(axis=0), floor), "o-", color=colour, label=label)
         if len(values) > 1:
             low, high = np.maximum(values.min(axis=0), floor), np.maximum(values.max(axis=0), floor)
@@ -655,4 +666,116 @@ def plot_spectra(
     ax.set_title(title if title is not None else "Fourier spectrum")
     ax.grid(alpha=0.3)
     ax.legend(fontsize="small")
+    return fig
+
+
+#: Line styles and markers that :func:`separate_lines` gives to successive labels.
+LINE_STYLES: tuple[Any, ...] = ("-", "--", ":", "-.", (0, (5, 1, 1, 1)), (0, (3, 1, 1, 1, 1, 1)))
+MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P", "X")
+
+
+def _has(style: Any) -> bool:
+    """True when a line style or marker draws something ('None', '' and ' ' draw nothing)."""
+    return style not in (None, "None", "none", "", " ")
+
+
+def separate_lines(
+    fig: Figure,
+    axes: Sequence[Axes] | None = None,
+    *,
+    xlabel: str | None = None,
+    keep: Sequence[str] = (),
+    legend: str = "below",
+) -> Figure:
+    """Makes every labelled curve of a figure distinguishable without colour, and gathers one
+    legend outside the panels.
+
+    Each distinct label gets a line style and, if its lines carry markers, a marker of its own
+    (:data:`LINE_STYLES`, :data:`MARKERS`), the same in every panel whatever position it was
+    drawn in; colours are left as drawn (use :data:`PALETTE`). Labels met first are drawn wider
+    and underneath, so that curves lying on top of each other stay visible. An unlabelled line
+    (e.g. the other seeds of a labelled one) takes the style of the labelled line of the same
+    colour in its panel, thin and transparent, so that the labelled lines stand out. Lines of
+    markers only (no line, e.g. a target drawn as crosses) and the labels in ``keep`` stay as
+    drawn. The panels' own legends are replaced by one figure legend ``"below"`` or to the
+    ``"right"`` of the panels, outside them: under the constrained layout (which
+    :func:`plot_grid` uses) it overlaps neither the curves nor the axis labels.
+
+    Args:
+        fig: the figure.
+        axes: the panels to treat; every panel of ``fig`` by default (colour bars excluded).
+        xlabel: when given, set as every panel's x label.
+        keep: labels whose lines keep the style they were drawn with.
+        legend: ``"below"`` or ``"right"``.
+
+    Returns:
+        The figure.
+
+    Introduced in notebook 04.
+
+    Example:
+        >>> fig, axes = plot_grid(2, ncols=2)
+        >>> for ax in axes:
+        ...     ax.plot([0, 1], [0, 1], color="black", label="Jacobi-Anger bound")
+        ...     ax.plot([0, 1], [0, 2], color="black", label="analytic bound")
+        >>> fig = separate_lines(fig, axes, xlabel="frequency n")  # solid and dashed
+    """
+    if legend not in ("below", "right"):
+        raise ValueError(f"legend must be 'below' or 'right', got {legend!r}")
+    if axes is None:
+        axes = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
+    axes = list(axes)
+    if not axes:
+        raise ValueError("the figure has no panels; draw the curves first, then separate them")
+    handles: dict[str, Any] = {}
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            handles.setdefault(label, handle)
+    drawn_as_lines = {
+        line.get_label() for ax in axes for line in ax.get_lines() if _has(line.get_linestyle())
+    }
+    styled = [label for label in handles if label in drawn_as_lines and label not in keep]
+    index = {label: i for i, label in enumerate(styled)}
+    for ax in axes:
+        by_colour: dict[str, Any] = {}
+        for line in ax.get_lines():
+            label = line.get_label()
+            if label not in index or not _has(line.get_linestyle()):
+                continue
+            i = index[label]
+            line.set(
+                linestyle=LINE_STYLES[i % len(LINE_STYLES)],
+                linewidth=max(3.2 - 0.5 * i, 1.2),
+                zorder=2.5 + 0.1 * i,
+            )
+            if _has(line.get_marker()):
+                line.set(marker=MARKERS[i % len(MARKERS)], markersize=max(7.0 - 0.6 * i, 4.0))
+            by_colour.setdefault(to_hex(line.get_color()), line)
+        for line in ax.get_lines():
+            if not line.get_label().startswith("_") or not _has(line.get_linestyle()):
+                continue
+            twin = by_colour.get(to_hex(line.get_color()))
+            line.set(linewidth=0.9, alpha=0.4, zorder=2)
+            if twin is not None:
+                line.set(linestyle=twin.get_linestyle())
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+        if xlabel is not None:
+            ax.set_xlabel(xlabel)
+    if handles:
+        if not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):
+            try:  # the constrained layout makes room for a legend outside the panels
+                fig.set_layout_engine("constrained")
+            except RuntimeError:  # an engine that cannot be swapped: leave room by hand
+                fig.subplots_adjust(**({"bottom": 0.25} if legend == "below" else {"right": 0.75}))
+        if legend == "below":
+            fig.legend(
+                handles.values(),
+                handles.keys(),
+                loc="outside lower center",
+                ncol=min(len(handles), 6),
+                frameon=False,
+            )
+        else:
+            fig.legend(handles.values(), handles.keys(), loc="outside right upper", frameon=False)
     return fig

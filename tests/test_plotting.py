@@ -22,6 +22,7 @@ from helpers.plotting import (
     plot_grid,
     plot_spectra,
     plot_training_curves,
+    separate_lines,
 )
 
 
@@ -370,3 +371,96 @@ def test_seed_strip_draws_every_seed_and_a_median_tick():
     assert medians == [0.7, 0.8]
     with pytest.raises(ValueError, match="plot_censored_strip"):
         plot_seed_strip(table.assign(accuracy=np.nan), "accuracy", "model")
+
+
+# --- separate_lines ----------------------------------------------------------------------------
+
+
+def two_panels_of_black_bounds():
+    """Two panels; each draws two black bounds by position, one unlabelled seed line, crosses."""
+    fig, axes = plot_grid(2, ncols=2)
+    for ax in axes:
+        ax.plot([0, 1, 2], [1.0, 0.5, 0.1], color="black", label="Jacobi-Anger bound")
+        ax.plot([0, 1, 2], [1.0, 0.7, 0.4], color="black", label="analytic bound")
+        ax.plot([0, 1, 2], [0.2, 0.2, 0.2], color=PALETTE[0], label="seed 0")
+        ax.plot([0, 1, 2], [0.3, 0.1, 0.2], color=PALETTE[0])  # another seed, unlabelled
+        ax.plot([0, 1, 2], [0.5, 0.2, 0.0], "x", color="black", label="target")
+        ax.set_xlabel("x")
+        ax.legend()
+    return fig, axes
+
+
+def test_separate_lines_gives_each_label_its_own_style_in_every_panel():
+    fig, axes = two_panels_of_black_bounds()
+    separate_lines(fig, axes, xlabel="frequency n")
+    styles = []
+    for ax in axes:
+        by_label = {line.get_label(): line for line in ax.get_lines()}
+        jacobi, analytic = by_label["Jacobi-Anger bound"], by_label["analytic bound"]
+        assert jacobi.get_linestyle() != analytic.get_linestyle()  # both black: style tells
+        assert jacobi.get_linewidth() > analytic.get_linewidth()  # the first drawn underneath
+        assert jacobi.get_zorder() < analytic.get_zorder()
+        assert by_label["target"].get_linestyle() == "None"  # markers only: kept
+        assert by_label["target"].get_marker() == "x"
+        styles.append([jacobi.get_linestyle(), analytic.get_linestyle()])
+        assert ax.get_legend() is None
+        assert ax.get_xlabel() == "frequency n"
+    assert styles[0] == styles[1]  # the same label looks the same in both panels
+
+
+def test_separate_lines_styles_follow_the_label_not_the_position():
+    fig, axes = plot_grid(2, ncols=2)
+    axes[0].plot([0, 1], [0, 1], label="depth 1")
+    axes[0].plot([0, 1], [1, 0], label="depth 2")
+    axes[1].plot([0, 1], [1, 0], label="depth 2")  # first line of this panel
+    separate_lines(fig, axes)
+    second = {line.get_label(): line.get_linestyle() for line in axes[1].get_lines()}
+    first = {line.get_label(): line.get_linestyle() for line in axes[0].get_lines()}
+    assert second["depth 2"] == first["depth 2"] != first["depth 1"]
+
+
+def test_separate_lines_thins_unlabelled_lines_to_the_style_of_their_colour():
+    fig, axes = two_panels_of_black_bounds()
+    separate_lines(fig, axes)
+    lines = axes[0].get_lines()
+    labelled = next(line for line in lines if line.get_label() == "seed 0")
+    other = next(line for line in lines if line.get_label().startswith("_"))
+    assert other.get_linewidth() < 1 < labelled.get_linewidth()
+    assert other.get_alpha() is not None
+    assert other.get_alpha() < 0.5
+    assert other.get_linestyle() == labelled.get_linestyle()
+
+
+def test_separate_lines_one_legend_outside_panels_and_labels():
+    fig, axes = two_panels_of_black_bounds()
+    separate_lines(fig, axes, xlabel="frequency n (cycles per 2π)")
+    assert len(fig.legends) == 1
+    texts = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert texts == ["Jacobi-Anger bound", "analytic bound", "seed 0", "target"]  # once each
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    box = fig.legends[0].get_window_extent(renderer)
+    for ax in axes:  # the panel with its tick and axis labels
+        assert not box.overlaps(ax.get_tightbbox(renderer))
+    fig_box = fig.bbox
+    assert box.y0 >= fig_box.y0 - 1  # inside the saved figure
+    assert box.x0 >= fig_box.x0 - 1
+
+
+def test_separate_lines_legend_right_and_error():
+    fig, axes = two_panels_of_black_bounds()
+    separate_lines(fig, axes, legend="right")
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    box = fig.legends[0].get_window_extent(renderer)
+    assert all(box.x0 >= ax.get_tightbbox(renderer).x1 for ax in axes)
+    with pytest.raises(ValueError, match="'below' or 'right'"):
+        separate_lines(fig, axes, legend="above")
+
+
+def test_spectra_order_keeps_colours_when_a_panel_skips_a_label():
+    order = ["depth 1", "depth 2"]
+    fig = plot_spectra({"depth 2": np.array([0.1, 0.2])}, order=order)
+    assert to_hex(fig.axes[0].get_lines()[0].get_color()) == PALETTE[1].lower()
+    with pytest.raises(ValueError, match="order lacks"):
+        plot_spectra({"depth 3": np.array([0.1, 0.2])}, order=order)
