@@ -42,6 +42,7 @@ from helpers.deep_head import (
     run_settings,
     setting_data,
 )
+from helpers.engine import local_cluster, run_tasks
 from helpers.fourier import (
     fourier_coefficients,
     fourier_series,
@@ -175,6 +176,7 @@ __all__ = [
     "layer_outputs",
     "linear_probe_accuracy",
     "load_csv_dataset",
+    "local_cluster",
     "long_run",
     "majority_accuracy",
     "make_breast_cancer_dataset",
@@ -205,6 +207,7 @@ __all__ = [
     "run_in_backend",
     "run_one",
     "run_settings",
+    "run_tasks",
     "save_and_reload",
     "set_seed",
     "setting_data",
