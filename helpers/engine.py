@@ -29,10 +29,12 @@ Introduced in notebook 05.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import numbers
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -123,16 +125,46 @@ def _check_timeout(connect_timeout: Any) -> float:
     return float(connect_timeout)
 
 
+async def _identity(address: str, timeout: float) -> Any:
+    from distributed.comm import connect
+
+    comm = await connect(address, timeout=timeout)
+    try:
+        await comm.write({"op": "identity", "reply": True})
+        return await asyncio.wait_for(comm.read(), timeout)
+    finally:
+        comm.abort()
+
+
+def _scheduler_problem(address: str, timeout: float) -> str:
+    """Why ``address`` is not a reachable Dask scheduler ("" if it is), asked on a private loop.
+
+    Asking first keeps a failed ``Client`` out of the way: one that half-connected to something
+    else would block for seconds when garbage-collected. The question runs in its own thread, so
+    it also works inside a notebook's running event loop.
+    """
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            reply = pool.submit(asyncio.run, _identity(address, timeout)).result()
+    except OSError as error:  # refused, unknown host, or no answer within the timeout
+        return f"no Dask scheduler answered within {timeout:g} s ({error})"
+    except Exception as error:  # something answered, but not in Dask's protocol
+        return f"what answered is not a Dask scheduler ({type(error).__name__})"
+    kind = reply.get("type") if isinstance(reply, dict) else None
+    if kind != "Scheduler":
+        return f"what answered is not a Dask scheduler (it says it is a {kind or 'stranger'})"
+    return ""
+
+
 def _connect(address: str, timeout: float) -> Client:
     from distributed import Client
 
-    problem = ""
-    try:
-        return Client(address, timeout=timeout, set_as_default=False)
-    except OSError as error:  # refused, unknown host, or no answer within the timeout
-        problem = f"no Dask scheduler answered within {timeout:g} s ({error})"
-    except Exception as error:  # something answered, but not in Dask's protocol
-        problem = f"what answered is not a Dask scheduler ({type(error).__name__})"
+    problem = _scheduler_problem(address, timeout)
+    if not problem:
+        try:
+            return Client(address, timeout=timeout, set_as_default=False)
+        except OSError as error:  # the scheduler went away since it answered
+            problem = f"the scheduler stopped answering ({error})"
     # Raised outside the except blocks: the caller sees one message, not the client's internals.
     raise ConnectionError(
         f"cannot connect to the Dask scheduler at {address}: {problem}. Start a scheduler there "

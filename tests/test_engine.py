@@ -123,6 +123,12 @@ def test_unreachable_scheduler_is_a_connection_error_within_seconds():
     assert time.perf_counter() - start < 5
 
 
+def test_a_worker_address_is_not_taken_for_a_scheduler(client):
+    worker = next(iter(client.scheduler_info()["workers"]))
+    with pytest.raises(ConnectionError, match=r"not a Dask scheduler.*Worker"):
+        run_tasks(int, [("1",)], scheduler=worker)
+
+
 @pytest.mark.parametrize(
     ("scheduler", "problem"),
     [
