@@ -49,7 +49,9 @@ def _forum_circuit(n_qubits: int, device: str) -> qml.QNode:
     return circuit
 
 
-def reuploading_circuit(n_qubits: int, n_blocks: int, device: str = "default.qubit") -> qml.QNode:
+def reuploading_circuit(
+    n_qubits: int, n_blocks: int, device: str = "default.qubit", entangle: bool = True
+) -> qml.QNode:
     """A data re-uploading circuit: ``n_blocks`` times (encode the inputs, one trainable layer).
 
     Each block is the forum circuit's two templates, ``AngleEmbedding(inputs)`` then one layer
@@ -59,7 +61,9 @@ def reuploading_circuit(n_qubits: int, n_blocks: int, device: str = "default.qub
     Meyer 2021, arXiv:2008.08605; Perez-Salinas et al. 2020, arXiv:1907.02085).
 
     The QNode takes ``inputs`` (``n_qubits`` angles per sample) and ``weights`` of shape
-    ``(n_blocks, n_qubits, 3)``; the same arguments return the same QNode object.
+    ``(n_blocks, n_qubits, 3)``; the same arguments return the same QNode object. With
+    ``entangle=False`` each block's trainable layer is a ``Rot`` on every wire and no CNOTs:
+    the same parameters, no entanglement (notebook 05's control).
 
     Introduced in notebook 04.
 
@@ -71,18 +75,23 @@ def reuploading_circuit(n_qubits: int, n_blocks: int, device: str = "default.qub
         check_int(n_qubits, "n_qubits", minimum=1),
         check_int(n_blocks, "n_blocks", minimum=1),
         device,
+        bool(entangle),
     )
 
 
 @functools.cache
-def _reuploading_circuit(n_qubits: int, n_blocks: int, device: str) -> qml.QNode:
+def _reuploading_circuit(n_qubits: int, n_blocks: int, device: str, entangle: bool) -> qml.QNode:
     dev = qml.device(device, wires=n_qubits)
 
     @qml.qnode(dev)
     def circuit(inputs, weights):
         for block in range(n_blocks):
             qml.AngleEmbedding(inputs, wires=range(n_qubits))
-            qml.StronglyEntanglingLayers(weights[block : block + 1], wires=range(n_qubits))
+            if entangle:
+                qml.StronglyEntanglingLayers(weights[block : block + 1], wires=range(n_qubits))
+            else:
+                for wire in range(n_qubits):
+                    qml.Rot(*[weights[..., block, wire, k] for k in range(3)], wires=wire)
         return [qml.expval(qml.PauliZ(w)) for w in range(n_qubits)]
 
     return circuit

@@ -288,6 +288,9 @@ def build_depth_model(
     readout: bool = True,
     optimizer: str = "adam",
     learning_rate: float = 0.05,
+    *,
+    entangle: bool = True,
+    frozen_random: bool = False,
 ) -> keras.Model:
     """A compiled model of :func:`quantum_layers_for`, for classification or regression.
 
@@ -296,6 +299,11 @@ def build_depth_model(
     With ``readout=False``: the quantum layers alone, whose first expectation value is the
     output, trained with mean squared error (a regressor, used for Fourier spectra).
 
+    Notebook 05's controls, for ``"reuploading"`` only: ``entangle=False`` drops the CNOTs
+    (each block's trainable layer is a ``Rot`` per wire), and ``frozen_random=True`` draws the
+    circuit weights uniformly from [0, 2π) and freezes them, so only the readout trains (a
+    fixed random feature map).
+
     Introduced in notebook 04.
 
     Example:
@@ -303,10 +311,29 @@ def build_depth_model(
         >>> count_trainable_params(model)  # 3*2*3 circuit + 2 + 1 readout
         21
     """
-    layers: list[keras.layers.Layer] = [
-        keras.Input((n_qubits,)),
-        *quantum_layers_for(architecture, n_qubits, depth),
-    ]
+    if (not entangle or frozen_random) and architecture != "reuploading":
+        raise ValueError(
+            f"entangle=False and frozen_random=True apply to 'reuploading' only, got "
+            f"{architecture!r}"
+        )
+    if architecture == "reuploading" and (not entangle or frozen_random):
+        depth = check_int(depth, "depth", minimum=1)
+        specs = None
+        if frozen_random:
+            uniform = keras.initializers.RandomUniform(0.0, 2 * np.pi)
+            specs = {"weights": {"initializer": uniform}}
+        quantum = KerasLayer(
+            reuploading_circuit(n_qubits, depth, entangle=entangle),
+            {"weights": (depth, n_qubits, 3)},
+            n_qubits,
+            weight_specs=specs,
+            name="quantum",
+        )
+        quantum.trainable = not frozen_random
+        quantum_layers = [quantum]
+    else:
+        quantum_layers = quantum_layers_for(architecture, n_qubits, depth)
+    layers: list[keras.layers.Layer] = [keras.Input((n_qubits,)), *quantum_layers]
     if readout:
         layers.append(keras.layers.Dense(1, activation="sigmoid", name="readout"))
         loss, metrics = "binary_crossentropy", ["binary_accuracy"]

@@ -11,6 +11,7 @@ from helpers.comparison import (
     contrast_table,
     correct_per_point,
     factorial_contrasts,
+    split_contrast_interval,
 )
 
 RNG = np.random.default_rng(0)
@@ -101,3 +102,31 @@ def test_factorial_contrasts_recover_main_effects_and_interaction():
     assert table.loc["interaction", "estimate"] == pytest.approx(-0.10)
     with pytest.raises(ValueError, match="2 × 2"):
         factorial_contrasts({("a", "b"): "x"}, ("f1", "f2"))
+
+
+def test_split_contrast_detects_a_real_difference_and_not_a_null():
+    rng = np.random.default_rng(1)
+    better = [
+        {"a": (rng.random((3, 50)) < 0.9).astype(float), "b": (rng.random((3, 50)) < 0.7)}
+        for _ in range(5)
+    ]
+    null = [
+        {"a": (rng.random((3, 50)) < 0.8).astype(float), "b": (rng.random((3, 50)) < 0.8)}
+        for _ in range(5)
+    ]
+    real = split_contrast_interval(better, {"a": 1, "b": -1})
+    assert real["low"] > 0
+    none = split_contrast_interval(null, {"a": 1, "b": -1})
+    assert none["low"] < 0 < none["high"]
+
+
+def test_split_contrast_widens_when_splits_disagree():
+    same = {"a": np.ones((2, 20)), "b": np.tile([1.0, 0.0], (2, 10))}
+    flipped = {"a": np.tile([1.0, 0.0], (2, 10)), "b": np.ones((2, 20))}
+    agree = split_contrast_interval([same, same, same, same], {"a": 1, "b": -1})
+    disagree = split_contrast_interval([same, flipped, same, flipped], {"a": 1, "b": -1})
+    assert agree["estimate"] == pytest.approx(0.5)
+    assert disagree["estimate"] == pytest.approx(0.0)
+    assert disagree["high"] - disagree["low"] > agree["high"] - agree["low"]
+    with pytest.raises(ValueError, match="one mapping per data split"):
+        split_contrast_interval(same, {"a": 1, "b": -1})
