@@ -196,14 +196,17 @@ def _probability(net: keras.Model) -> Predict:
     return lambda x: np.asarray(net(x, training=False)).reshape(len(x), -1)[:, -1]
 
 
-def _keras_fit(build: Callable[[int, float], keras.Model]) -> FitFunction:
-    def fit(data: Dataset, seed: int, epochs: int, batch_size: int, hyper: Any) -> Any:
-        net = build(data.n_features, 0.05 if hyper is None else float(hyper))
+@dataclass(frozen=True)
+class _KerasFit:
+    """The :data:`FitFunction` of a Keras model built by ``build(n_features, learning_rate)``
+    (a class at module level, so that it pickles by reference for worker processes)."""
+
+    build: Callable[[int, float], keras.Model]
+
+    def __call__(self, data: Dataset, seed: int, epochs: int, batch_size: int, hyper: Any) -> Any:
+        net = self.build(data.n_features, 0.05 if hyper is None else float(hyper))
         net.fit(data.x_train, data.y_train, epochs=epochs, batch_size=batch_size, verbose=0)
         return _probability(net), int(net.count_params())
-
-    fit.__qualname__ = fit.__name__ = f"fit_{getattr(build, '__name__', 'keras')}"
-    return fit
 
 
 def _reuploading(n: int, lr: float) -> keras.Model:
@@ -312,7 +315,7 @@ def _register_builtins() -> None:
             f"tanh, as many parameters as (04), {lr}",
         ),
     ]:
-        register_model(name, family, _keras_fit(build), settings, grid=LEARNING_RATES)
+        register_model(name, family, _KerasFit(build), settings, grid=LEARNING_RATES)
     register_model(
         "Fourier surrogate",
         "control",
