@@ -386,6 +386,14 @@ def tune_one(
     return model.grid[int(np.argmax(scores))]
 
 
+def _timed_tune(
+    model: BenchmarkModel, data: Dataset, epochs: int, batch_size: int
+) -> tuple[Any, float]:
+    start = time.perf_counter()
+    value = tune_one(model, data, epochs, batch_size)
+    return value, time.perf_counter() - start
+
+
 def run_one(
     model: str | BenchmarkModel,
     data: Dataset,
@@ -516,7 +524,8 @@ def run_benchmark(
     Phase 1 tunes each model with a grid once per dataset split (:func:`tune_one`, on the
     training split only); phase 2 runs :func:`run_one` for every seed with the chosen value.
     A model with ``seeded=False`` runs once per split and is copied to every seed. Both phases
-    go through :func:`helpers.engine.run_tasks`.
+    go through :func:`helpers.engine.run_tasks`. Each row is :func:`run_one`'s, plus
+    ``tune_seconds``: the time the split's tuning of that model took (shared by its seeds).
 
     Args:
         datasets: ``Dataset`` objects (one fixed split each), or with ``splits`` functions
@@ -554,13 +563,10 @@ def run_benchmark(
         key=lambda t: cost(t[1], t[0]),
     )
     split_of = {id(d): s for s, d in built}
-    chosen = dict(
-        zip(
-            ((id(t[1]), t[0].name) for t in tuning),
-            run_tasks(tune_one, tuning, n_jobs=n_jobs, scheduler=scheduler),
-            strict=True,
-        )
-    )
+    tuned = run_tasks(_timed_tune, tuning, n_jobs=n_jobs, scheduler=scheduler)
+    keys = [(id(t[1]), t[0].name) for t in tuning]
+    chosen = {key: value for key, (value, _) in zip(keys, tuned, strict=True)}
+    tune_seconds = {key: seconds for key, (_, seconds) in zip(keys, tuned, strict=True)}
     tasks = sorted(
         (
             (m, d, s, epochs, batch_size, chosen.get((id(d), m.name)), split_of[id(d)])
@@ -579,6 +585,9 @@ def run_benchmark(
         for i, (s, d, m) in enumerate((s, d, m) for s, d in built for m in resolved)
     }
     results = pd.DataFrame(rows)
+    results["tune_seconds"] = [
+        tune_seconds.get((id(task[1]), task[0].name), 0.0) for task in tasks
+    ] + [0.0] * (len(rows) - len(tasks))
     results["_order"] = [order[(r.dataset, r.split, r.model)] for r in results.itertuples()]
     results = results.sort_values(["_order", "seed"], kind="stable").drop(columns="_order")
     return results.reset_index(drop=True)

@@ -779,3 +779,54 @@ def separate_lines(
         else:
             fig.legend(handles.values(), handles.keys(), loc="outside right upper", frameon=False)
     return fig
+
+
+def plot_paired_differences(
+    table: pd.DataFrame,
+    *,
+    label: str = "model",
+    hue: str | None = "family",
+    ax: Axes | None = None,
+    title: str | None = None,
+    xlabel: str = "difference (test points)",
+    scale: float = 1.0,
+) -> Figure:
+    """A forest plot: one row per comparison, its estimate as a dot and its 95% interval as a
+    line, and a vertical line at 0 (no difference).
+
+    ``table`` needs ``label``, ``difference``, ``low`` and ``high`` columns, as
+    :func:`helpers.benchmark.paired_differences` returns; ``scale`` converts them (e.g. the
+    number of test points). An interval that crosses the line at 0 is "no detectable
+    difference". With ``hue``, rows are coloured by that column.
+
+    Example:
+        >>> table = pd.DataFrame({"model": ["a", "b"], "difference": [0.1, -0.02],
+        ...                       "low": [0.05, -0.06], "high": [0.15, 0.01]})
+        >>> fig = plot_paired_differences(table, hue=None)
+    """
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"table must be a pandas DataFrame, got {type(table).__name__}")
+    _require_columns(
+        table,
+        [label, "difference", "low", "high"],
+        "table",
+        "pass what helpers.benchmark.paired_differences returns",
+    )
+    fig, ax = _figure_and_axes(ax, (6.4, 0.45 * len(table) + 1.2))
+    groups = list(pd.unique(table[hue])) if hue else [None]
+    for y, (_, row) in enumerate(table.iloc[::-1].iterrows()):
+        colour = _colour(groups.index(row[hue])) if hue else _colour(0)
+        ax.plot([row["low"] * scale, row["high"] * scale], [y, y], color=colour, linewidth=2)
+        ax.plot(row["difference"] * scale, y, "o", color=colour)
+    ax.axvline(0, color="black", linewidth=1, linestyle="--")
+    ax.set_yticks(range(len(table)), [_readable(str(v)) for v in table[label].iloc[::-1]])
+    ax.set(xlabel=xlabel, title=title or "Paired differences with 95% intervals")
+    if hue:
+        handles = [
+            Line2D([], [], color=_colour(i), marker="o", linewidth=2, label=str(g))
+            for i, g in enumerate(groups)
+        ]
+        ax.legend(
+            handles=handles, frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0)
+        )
+    return fig

@@ -464,3 +464,31 @@ def test_spectra_order_keeps_colours_when_a_panel_skips_a_label():
     assert to_hex(fig.axes[0].get_lines()[0].get_color()) == PALETTE[1].lower()
     with pytest.raises(ValueError, match="order lacks"):
         plot_spectra({"depth 3": np.array([0.1, 0.2])}, order=order)
+
+
+def test_plot_paired_differences_draws_one_interval_per_row():
+    from helpers.plotting import plot_paired_differences
+
+    table = pd.DataFrame(
+        {
+            "model": ["a", "b", "c"],
+            "family": ["hybrid", "control", "control"],
+            "difference": [0.1, -0.02, 0.0],
+            "low": [0.05, -0.06, -0.01],
+            "high": [0.15, 0.01, 0.02],
+        }
+    )
+    fig = plot_paired_differences(table, scale=50)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["c", "b", "a"]
+    lines = [
+        line for line in ax.lines if len(line.get_xdata()) == 2 and line.get_linestyle() == "-"
+    ]
+    assert sorted(tuple(np.round(line.get_xdata(), 6)) for line in lines) == [
+        (-3.0, 0.5),
+        (-0.5, 1.0),
+        (2.5, 7.5),
+    ]
+    with pytest.raises(ValueError, match="difference"):
+        plot_paired_differences(table.drop(columns="difference"))
+    plt.close(fig)
