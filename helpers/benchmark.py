@@ -379,6 +379,7 @@ def tune_one(
     inner = Dataset(data.name, x_fit, x_val, y_fit, y_val, data.feature_names)
     scores = []
     for value in model.grid:
+        keras.backend.clear_session()  # no state from earlier tasks in this process
         set_seed(seed)
         predict, _ = model.fit(inner, seed, epochs, batch_size, value)
         scores.append(float(np.mean(_correct(predict, x_val, y_val))))
@@ -428,6 +429,7 @@ def run_one(
     start = time.perf_counter()
     if hyper is None and model.grid is not None:
         hyper = tune_one(model, data, epochs, batch_size, seed)
+    keras.backend.clear_session()  # no state from earlier tasks in this process
     set_seed(seed)
     predict, parameters = model.fit(data, seed, epochs, batch_size, hyper)
     seconds = time.perf_counter() - start
