@@ -5,6 +5,7 @@ Introduced in the course foundation; every notebook's setup cell calls :func:`se
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import keras
@@ -17,7 +18,9 @@ def set_seed(seed: int = 0) -> None:
 
     ``keras.utils.set_random_seed`` seeds Python's ``random``, NumPy and the backend
     (TensorFlow's global seed, or Keras' JAX seed generator). On TensorFlow this also enables
-    op determinism, so the same seed gives the same training history.
+    op determinism, so the same seed gives the same training history. Keras' default
+    initializer seeds come from a private ``random.Random(seed)``, so threads that use Python's
+    global ``random`` (a Dask worker's event loop, say) cannot change a model's initial weights.
 
     Args:
         seed: an int in ``[0, 2**32)`` (NumPy's limit); NumPy ints such as ``np.int64(3)``
@@ -29,6 +32,13 @@ def set_seed(seed: int = 0) -> None:
     """
     seed = check_seed(seed)
     keras.utils.set_random_seed(seed)
+    # Keras draws the seeds of initializers created without one from Python's global `random`,
+    # which other threads of the process also use (a Dask worker's event loop does), so two
+    # runs of the same seed could start from different weights. A private generator, seeded
+    # alike, gives the same draws as `random.seed(seed)` would, and nobody else touches it.
+    from keras.src.random import seed_generator
+
+    seed_generator.python_random = random.Random(seed)
     if keras.backend.backend() == "tensorflow":
         import tensorflow as tf
 

@@ -53,3 +53,15 @@ def test_run_in_backend_reports_a_failure_and_refuses_unknown_backends():
         run_in_backend("tensorflow", "raise ValueError('broken on purpose')")
     with pytest.raises(ValueError, match="backend must be"):
         run_in_backend("torch", "print(1)")
+
+
+def test_other_users_of_python_random_do_not_change_initial_weights():
+    def kernel(disturb: bool) -> np.ndarray:
+        set_seed(3)
+        if disturb:  # what another thread (e.g. a Dask worker's event loop) may do meanwhile
+            random.random()
+        layer = keras.layers.Dense(2)
+        layer.build((None, 3))
+        return keras.ops.convert_to_numpy(layer.kernel)
+
+    np.testing.assert_array_equal(kernel(False), kernel(True))
