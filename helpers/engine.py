@@ -267,10 +267,10 @@ def local_cluster(n_workers: int = 2) -> Client:
     The cluster belongs to the client: closing the client (at the end of a ``with`` block, or
     ``client.close()``) also stops the cluster and its worker processes. Each worker is a
     separate process with one thread, since Keras/TensorFlow seeding and op determinism are per
-    process; there is no dashboard (no port to collide with), and worker logs below CRITICAL
-    are silenced (a task's exception is raised again in the caller, so the worker's own
-    "Compute Failed" report would only repeat it). Starting the workers takes a few seconds;
-    each worker then pays the Keras and TensorFlow import once, on its first task.
+    process; its dashboard takes a free port (no collision with another cluster), and worker
+    logs below CRITICAL are silenced (a task's exception is raised again in the caller, so the
+    worker's own "Compute Failed" report would only repeat it). Starting the workers takes a few
+    seconds; each worker then pays the Keras and TensorFlow import once, on its first task.
 
     Example:
         >>> from helpers import make_moons_dataset, run_one
@@ -290,6 +290,6 @@ def local_cluster(n_workers: int = 2) -> Client:
         n_workers=n_workers,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        dashboard_address=":0",  # a free port: two clusters never collide on 8787
         silence_logs=logging.CRITICAL,
     )
