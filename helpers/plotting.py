@@ -202,6 +202,7 @@ def plot_seed_strip(
     ax: Axes | None = None,
     title: str | None = None,
     xlabel: str | None = None,
+    unit: str = "seeds",
 ) -> Figure:
     """One point per seed and a vertical tick at each group's median: for bounded results such
     as a final accuracy, where a mean ± sd bar can cross the bound and hide a bimodal spread.
@@ -216,7 +217,7 @@ def plot_seed_strip(
             "plot_censored_strip(..., censored_at=<last epoch>), else drop them"
         )
     fig = plot_censored_strip(
-        table, value, group, censored_at=None, ax=ax, title=title, xlabel=xlabel
+        table, value, group, censored_at=None, ax=ax, title=title, xlabel=xlabel, unit=unit
     )
     ax = fig.axes[0] if ax is None else ax
     for y, name in enumerate(pd.unique(table[group])):
@@ -235,6 +236,7 @@ def plot_censored_strip(
     ax: Axes | None = None,
     title: str | None = None,
     xlabel: str | None = None,
+    unit: str = "seeds",
 ) -> Figure:
     """A strip plot of a quantity with "never reached" runs: one point per run, per group.
 
@@ -268,7 +270,7 @@ def plot_censored_strip(
         rows = table[table[group] == name]
         censored = rows[value].isna()
         if censored_at is None:
-            labels.append(f"{name}\n({len(rows)} seeds)")
+            labels.append(f"{name}\n({len(rows)} {unit})")
         else:
             labels.append(f"{name}\n({int(censored.sum())} of {len(rows)} never)")
         for i, h in enumerate(hues):

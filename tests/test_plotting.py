@@ -492,3 +492,14 @@ def test_plot_paired_differences_draws_one_interval_per_row():
     with pytest.raises(ValueError, match="difference"):
         plot_paired_differences(table.drop(columns="difference"))
     plt.close(fig)
+
+
+def test_strip_labels_name_their_unit():
+    from helpers.plotting import plot_seed_strip
+
+    table = pd.DataFrame({"model": ["a", "a", "b"], "accuracy": [0.8, 0.5, 0.9]})
+    default = plot_seed_strip(table, "accuracy", "model")
+    runs = plot_seed_strip(table, "accuracy", "model", unit="runs")
+    assert default.axes[0].get_yticklabels()[0].get_text() == "a\n(2 seeds)"
+    assert runs.axes[0].get_yticklabels()[0].get_text() == "a\n(2 runs)"
+    plt.close("all")
