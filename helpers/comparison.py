@@ -15,6 +15,7 @@ Introduced in notebook 03 (order versus pretraining).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import keras
 import numpy as np
@@ -63,6 +64,27 @@ def _stack(correct: Mapping[str, np.ndarray], weights: Mapping[str, float]) -> n
     return sum(float(w) * np.asarray(correct[name], dtype=float) for name, w in weights.items())
 
 
+def _check_bootstrap(n_boot: Any, level: Any) -> int:
+    n_boot = check_int(n_boot, "n_boot", minimum=100, fix="e.g. n_boot=10_000")
+    if not 0 < level < 1:
+        raise ValueError(f"level must lie between 0 and 1, got {level!r}; e.g. level=0.95")
+    return n_boot
+
+
+def _two_way_draws(diff: np.ndarray, rng: np.random.Generator, n_boot: int) -> np.ndarray:
+    """``n_boot`` bootstrap means of ``diff`` (seeds × points), resampling both axes."""
+    n_seeds, n_points = diff.shape
+    seeds = rng.multinomial(n_seeds, np.full(n_seeds, 1 / n_seeds), size=n_boot)
+    points = rng.multinomial(n_points, np.full(n_points, 1 / n_points), size=n_boot)
+    return ((seeds @ diff) * points).sum(axis=1) / (n_seeds * n_points)
+
+
+def _summary(estimate: float, boot: np.ndarray, level: float) -> dict[str, float]:
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(boot, [tail, 100 - tail])
+    return {"estimate": estimate, "low": float(low), "high": float(high)}
+
+
 def contrast_interval(
     correct: Mapping[str, np.ndarray],
     weights: Mapping[str, float],
@@ -91,18 +113,10 @@ def contrast_interval(
         >>> contrast_interval(correct, {"A": 1, "B": -1})["estimate"]
         1.0
     """
-    n_boot = check_int(n_boot, "n_boot", minimum=100, fix="e.g. n_boot=10_000")
-    if not 0 < level < 1:
-        raise ValueError(f"level must lie between 0 and 1, got {level!r}; e.g. level=0.95")
+    n_boot = _check_bootstrap(n_boot, level)
     diff = _stack(correct, weights)
-    n_seeds, n_points = diff.shape
     rng = np.random.default_rng(check_seed(seed, "seed"))
-    seeds = rng.multinomial(n_seeds, np.full(n_seeds, 1 / n_seeds), size=n_boot)
-    points = rng.multinomial(n_points, np.full(n_points, 1 / n_points), size=n_boot)
-    boot = ((seeds @ diff) * points).sum(axis=1) / (n_seeds * n_points)
-    tail = (1 - level) / 2 * 100
-    low, high = np.percentile(boot, [tail, 100 - tail])
-    return {"estimate": float(diff.mean()), "low": float(low), "high": float(high)}
+    return _summary(float(diff.mean()), _two_way_draws(diff, rng, n_boot), level)
 
 
 def contrast_table(
@@ -209,23 +223,14 @@ def split_contrast_interval(
         >>> split_contrast_interval([split, split], {"A": 1, "B": -1})["estimate"]
         1.0
     """
-    n_boot = check_int(n_boot, "n_boot", minimum=100, fix="e.g. n_boot=10_000")
-    if not 0 < level < 1:
-        raise ValueError(f"level must lie between 0 and 1, got {level!r}; e.g. level=0.95")
+    n_boot = _check_bootstrap(n_boot, level)
     if isinstance(per_split, Mapping) or not len(per_split):
         raise ValueError("per_split must be a non-empty list with one mapping per data split")
     rng = np.random.default_rng(check_seed(seed, "seed"))
     diffs = [_stack(split, weights) for split in per_split]
-    inner = np.empty((len(diffs), n_boot))
-    for k, diff in enumerate(diffs):  # each split's own bootstrap draws of its contrast
-        n_seeds, n_points = diff.shape
-        seeds = rng.multinomial(n_seeds, np.full(n_seeds, 1 / n_seeds), size=n_boot)
-        points = rng.multinomial(n_points, np.full(n_points, 1 / n_points), size=n_boot)
-        inner[k] = ((seeds @ diff) * points).sum(axis=1) / (n_seeds * n_points)
+    # each split's own bootstrap draws of its contrast
+    inner = np.stack([_two_way_draws(diff, rng, n_boot) for diff in diffs])
     drawn = rng.integers(0, len(diffs), size=(n_boot, len(diffs)))
     columns = (np.arange(n_boot)[:, None] + np.arange(len(diffs))[None, :] * 7919) % n_boot
     boot = inner[drawn, columns].mean(axis=1)
-    tail = (1 - level) / 2 * 100
-    low, high = np.percentile(boot, [tail, 100 - tail])
-    estimate = float(np.mean([d.mean() for d in diffs]))
-    return {"estimate": estimate, "low": float(low), "high": float(high)}
+    return _summary(float(np.mean([d.mean() for d in diffs])), boot, level)
