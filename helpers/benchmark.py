@@ -452,6 +452,15 @@ def run_one(
     return row
 
 
+def _require_distinct(what: str, names: list[str]) -> None:
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValueError(
+            f"{what} must be distinct, but {repeated} appear more than once; each "
+            "(dataset, model, seed) is one run, and a repeat would count twice in the summary"
+        )
+
+
 def _check_models(models: Sequence[str | BenchmarkModel]) -> list[BenchmarkModel]:
     if isinstance(models, str) or not models:
         raise ValueError("models must be a non-empty list of model names")
@@ -462,13 +471,7 @@ def _check_models(models: Sequence[str | BenchmarkModel]) -> list[BenchmarkModel
             "with register_model"
         )
     resolved = [benchmark_model(m) for m in models]
-    names = [m.name for m in resolved]
-    repeated = sorted({n for n in names if names.count(n) > 1})
-    if repeated:
-        raise ValueError(
-            f"models must be distinct, but {repeated} appear more than once; each "
-            "(dataset, model, seed) is one run, and a repeat would count twice in the summary"
-        )
+    _require_distinct("models", [m.name for m in resolved])
     return resolved
 
 
@@ -492,13 +495,7 @@ def _datasets_by_split(
                 "split), e.g. functools.partial(make_moons_dataset, n_samples=200)"
             )
         built = [(s, build(seed=s)) for build in datasets for s in splits]
-    names = [d.name for s, d in built if s == built[0][0]]
-    repeated = sorted({n for n in names if names.count(n) > 1})
-    if repeated:
-        raise ValueError(
-            f"datasets must be distinct, but {repeated} appear more than once; each "
-            "(dataset, model, seed) is one run, and a repeat would count twice in the summary"
-        )
+    _require_distinct("datasets", [d.name for s, d in built if s == built[0][0]])
     for _, data in built:
         check_split(data)
         if data.n_features > MAX_QUBITS:
