@@ -78,7 +78,7 @@ def test_save_and_reload_round_trips_a_classical_model(tmp_path):
     assert int(from_keras.optimizer.iterations) == int(model.optimizer.iterations) > 0
 
 
-def test_hybrid_reload_keeps_frozen_flags_and_needs_the_qnode(tmp_path):
+def test_hybrid_reload_keeps_frozen_flags_and_finds_the_qnode(tmp_path):
     keras.utils.set_random_seed(0)
     model = build_classical_then_quantum(build_feature_extractor(2, 2, 3), n_qubits=2, n_layers=1)
     x = X[:8, :2]
@@ -94,8 +94,10 @@ def test_hybrid_reload_keeps_frozen_flags_and_needs_the_qnode(tmp_path):
     for loaded in (from_keras, from_weights):
         assert parameter_counts(loaded) == counts
         np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
-    with pytest.raises(ValueError, match=r"custom_objects=\{'circuit': circuit\}"):
-        keras.models.load_model(tmp_path / "outputs" / "03" / "hybrid.keras")
+    # In the process that built the QNode, custom_objects may be left out (a new process needs
+    # it: tests/test_layer_compat.py).
+    again = keras.models.load_model(tmp_path / "outputs" / "03" / "hybrid.keras")
+    np.testing.assert_array_equal(again.predict(x, verbose=0), model.predict(x, verbose=0))
 
 
 # ---------------------------------------------------------------- freezing
