@@ -7,10 +7,15 @@ eagerly one sample at a time (what a naive layer does), and the process's peak m
 
 Each (backend, qubits) pair runs in its own process, so peak memory is per configuration.
 
+With ``--shots S`` the circuit samples S shots per expectation value and trains with
+parameter-shift gradients (what a quantum processor would need); the eager column is then
+skipped.
+
 Usage::
 
     python benchmarks/step_time.py                 # 2, 4, 8, 10, 12 qubits, both backends
     python benchmarks/step_time.py --qubits 4 8 --backends jax
+    python benchmarks/step_time.py --qubits 2 4 --shots 1000
 """
 
 from __future__ import annotations
@@ -22,11 +27,27 @@ import resource
 import subprocess
 import sys
 import time
+from typing import Any
 
 BATCH, N_LAYERS, STEPS = 32, 2, 40
 
 
-def measure(n_qubits: int) -> dict[str, float]:
+def shot_circuit(n_qubits: int, shots: int) -> Any:
+    """The forum circuit sampled with ``shots`` shots, differentiated by parameter-shift."""
+    import pennylane as qml
+
+    dev = qml.device("default.qubit", wires=n_qubits, seed=0)
+
+    @qml.qnode(dev, shots=shots, diff_method="parameter-shift")
+    def circuit(inputs, weights):
+        qml.AngleEmbedding(inputs, wires=range(n_qubits))
+        qml.StronglyEntanglingLayers(weights, wires=range(n_qubits))
+        return [qml.expval(qml.PauliZ(w)) for w in range(n_qubits)]
+
+    return circuit
+
+
+def measure(n_qubits: int, shots: int | None = None) -> dict[str, float]:
     """Runs in a worker process whose KERAS_BACKEND is already set."""
     import keras
     import numpy as np
@@ -37,7 +58,7 @@ def measure(n_qubits: int) -> dict[str, float]:
     rng = np.random.default_rng(0)
     x = rng.uniform(0, np.pi, size=(BATCH * STEPS, n_qubits)).astype("float32")
     y = (rng.random(BATCH * STEPS) > 0.5).astype("float32")
-    circuit = forum_circuit(n_qubits)
+    circuit = shot_circuit(n_qubits, shots) if shots else forum_circuit(n_qubits)
     qlayer = KerasLayer(circuit, {"weights": (N_LAYERS, n_qubits, 3)}, output_dim=n_qubits)
     model = keras.Sequential([keras.Input((n_qubits,)), qlayer, keras.layers.Dense(1)])
     model.compile(keras.optimizers.SGD(learning_rate=0.05), loss="binary_crossentropy")
@@ -50,6 +71,14 @@ def measure(n_qubits: int) -> dict[str, float]:
         start = time.perf_counter()
         model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)
         best = min(best, (time.perf_counter() - start) / STEPS * 1e3)
+    if shots:
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return {
+            "step_ms": best,
+            "first_step_s": first_step_s,
+            "eager_ms": float("nan"),
+            "peak_mb": peak_mb,
+        }
 
     weights = qlayer.qnode_weights["weights"].numpy().astype("float64")
     batch = x[:BATCH].astype("float64")
@@ -88,9 +117,11 @@ def measure(n_qubits: int) -> dict[str, float]:
     return {"step_ms": best, "first_step_s": first_step_s, "eager_ms": eager_ms, "peak_mb": peak_mb}
 
 
-def run_worker(backend: str, n_qubits: int) -> dict[str, float]:
+def run_worker(backend: str, n_qubits: int, shots: int | None = None) -> dict[str, float]:
     env = {**os.environ, "KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3"}
     command = [sys.executable, __file__, "--worker", str(n_qubits)]
+    if shots:
+        command += ["--shots", str(shots)]
     out = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise RuntimeError(f"{backend} at {n_qubits} qubits failed:\n{out.stderr[-3000:]}")
@@ -101,12 +132,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--qubits", type=int, nargs="+", default=[2, 4, 8, 10, 12])
     parser.add_argument("--backends", nargs="+", default=["tensorflow", "jax"])
+    parser.add_argument("--shots", type=int, default=None, help="sample S shots, parameter-shift")
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.shots is not None and args.shots < 1:
+        parser.error(f"--shots must be a positive number of shots, got {args.shots}")
     if args.worker is not None:
-        print(json.dumps(measure(args.worker)))
+        print(json.dumps(measure(args.worker, args.shots)))
         return
-    print(f"batch {BATCH}, {N_LAYERS} StronglyEntanglingLayers, {os.cpu_count()} CPU cores\n")
+    mode = f"{args.shots} shots, parameter-shift" if args.shots else "exact, backpropagation"
+    print(
+        f"batch {BATCH}, {N_LAYERS} StronglyEntanglingLayers, {mode}, {os.cpu_count()} CPU cores\n"
+    )
     print(
         "| backend | qubits | ms/step (model.fit) | first step (s) | eager per-sample ms/step "
         "| speed-up | peak memory (MB) |"
@@ -114,11 +151,15 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---:|---:|")
     for backend in args.backends:
         for n in args.qubits:
-            r = run_worker(backend, n)
+            r = run_worker(backend, n, args.shots)
+            eager = (
+                "— | —"
+                if args.shots
+                else (f"{r['eager_ms']:.0f} | {r['eager_ms'] / r['step_ms']:.0f}x")
+            )
             print(
                 f"| {backend} | {n} | {r['step_ms']:.1f} | {r['first_step_s']:.1f} "
-                f"| {r['eager_ms']:.0f} | {r['eager_ms'] / r['step_ms']:.0f}x "
-                f"| {r['peak_mb']:.0f} |",
+                f"| {eager} | {r['peak_mb']:.0f} |",
                 flush=True,
             )
 
