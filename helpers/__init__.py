@@ -21,9 +21,12 @@ from helpers.benchmark import (
     tune_one,
 )
 from helpers.circuits import (
+    NOISE_CHANNELS,
     draw_circuit,
     forum_circuit,
+    noisy_forum_circuit,
     reuploading_circuit,
+    sampled_forum_circuit,
     trainable_encoding_circuit,
 )
 from helpers.comparison import (
@@ -101,12 +104,14 @@ from helpers.plotting import (
     plot_decision_boundary,
     plot_grid,
     plot_paired_differences,
+    plot_seed_lines,
     plot_seed_strip,
     plot_spectra,
     plot_training_curves,
 )
 from helpers.quantum_layer import BACKEND, KerasLayer
 from helpers.reproducibility import environment_versions, run_in_backend, set_seed
+from helpers.shots import gradient_spread, noise_sweep, with_weights
 from helpers.training import (
     EpochTimer,
     accuracy_of,
@@ -117,6 +122,7 @@ from helpers.training import (
     fit_sklearn_over_seeds,
     format_mean_sd,
     gradient_norms,
+    loss_gradients,
     summarize_runs,
     validation_split,
 )
@@ -151,6 +157,7 @@ __all__ = [
     "BENCHMARK_MODELS",
     "BRAKET_PRICES",
     "LEARNING_RATES",
+    "NOISE_CHANNELS",
     "OUTCOMES",
     "SETTINGS",
     "VLQ_TIMING",
@@ -203,6 +210,7 @@ __all__ = [
     "fourier_series",
     "freeze",
     "gradient_norms",
+    "gradient_spread",
     "highest_frequency",
     "jacobi_anger_bound",
     "layer_io",
@@ -211,6 +219,7 @@ __all__ = [
     "load_csv_dataset",
     "local_cluster",
     "long_run",
+    "loss_gradients",
     "majority_accuracy",
     "make_breast_cancer_dataset",
     "make_circles_dataset",
@@ -218,6 +227,8 @@ __all__ = [
     "make_moons_dataset",
     "make_optimizer",
     "model_spectrum",
+    "noise_sweep",
+    "noisy_forum_circuit",
     "one_hot",
     "output_sd",
     "outputs_dir",
@@ -229,6 +240,7 @@ __all__ = [
     "plot_decision_boundary",
     "plot_grid",
     "plot_paired_differences",
+    "plot_seed_lines",
     "plot_seed_strip",
     "plot_spectra",
     "plot_training_curves",
@@ -249,6 +261,7 @@ __all__ = [
     "run_one",
     "run_settings",
     "run_tasks",
+    "sampled_forum_circuit",
     "save_and_reload",
     "set_seed",
     "setting_data",
@@ -267,4 +280,5 @@ __all__ = [
     "unfreeze",
     "validation_split",
     "weights_equal",
+    "with_weights",
 ]

@@ -153,6 +153,96 @@ def _trainable_encoding_circuit(n_features: int, n_blocks: int, device: str) -> 
     return circuit
 
 
+def sampled_forum_circuit(
+    n_qubits: int, shots: int | None, seed: int | None = None, n_layers: int | None = None
+) -> qml.QNode:
+    """The forum circuit as a quantum processor runs it: ``shots`` samples per expectation value.
+
+    Each ⟨Z⟩ is the mean of ``shots`` ±1 outcomes, so it scatters around the exact value with a
+    standard deviation of at most ``1/sqrt(shots)``. The QNode differentiates with the
+    parameter-shift rule, which also works on hardware (Schuld et al. 2019, arXiv:1811.11184;
+    Mitarai et al. 2018, arXiv:1803.00745). ``shots=None`` gives the exact circuit with
+    backpropagation, for comparison. A new QNode each call (its device's random generator starts
+    from ``seed``), so the same seed repeats the same draws. ``n_layers`` is unused: the layer's
+    ``weight_shapes`` sets it, as for :func:`forum_circuit`.
+
+    Introduced in notebook 06.
+
+    Example:
+        >>> from helpers import KerasLayer
+        >>> qnode = sampled_forum_circuit(2, shots=100, seed=0)
+        >>> qlayer = KerasLayer(qnode, {"weights": (2, 2, 3)}, output_dim=2)
+    """
+    n_qubits = check_int(n_qubits, "n_qubits", minimum=1)
+    if shots is not None:
+        shots = check_int(shots, "shots", minimum=1)
+    dev = qml.device("default.qubit", wires=n_qubits, seed=seed)
+
+    @qml.qnode(dev, shots=shots, diff_method="parameter-shift" if shots else "backprop")
+    def circuit(inputs, weights):
+        qml.AngleEmbedding(inputs, wires=range(n_qubits))
+        qml.StronglyEntanglingLayers(weights, wires=range(n_qubits))
+        return [qml.expval(qml.PauliZ(w)) for w in range(n_qubits)]
+
+    return circuit
+
+
+#: Noise channels :func:`noisy_forum_circuit` can insert, by name.
+NOISE_CHANNELS = {
+    "depolarizing": qml.DepolarizingChannel,
+    "amplitude damping": qml.AmplitudeDamping,
+}
+
+
+def noisy_forum_circuit(n_qubits: int, n_layers: int, channel: str, strength: float) -> qml.QNode:
+    """The forum circuit on a mixed-state simulator, each qubit passing a noise channel after the
+    embedding and after every entangling layer.
+
+    ``channel`` is ``"depolarizing"`` (``qml.DepolarizingChannel(p)``: with probability ``p``
+    an X, Y or Z error, each with probability p/3) or ``"amplitude damping"``
+    (``qml.AmplitudeDamping(γ)``: |1⟩ decays to |0⟩ with probability γ, as energy relaxation
+    does); ``strength`` is ``p`` or ``γ`` in [0, 1]. The circuit runs on ``default.mixed``
+    (density matrices), so its outputs are exact expectation values under the noise. At
+    strength 0 it computes what :func:`forum_circuit` computes, with the same weights.
+
+    Introduced in notebook 06.
+
+    Example:
+        >>> qnode = noisy_forum_circuit(2, 2, "depolarizing", 0.05)
+    """
+    n_qubits = check_int(n_qubits, "n_qubits", minimum=1)
+    n_layers = check_int(n_layers, "n_layers", minimum=1)
+    if channel not in NOISE_CHANNELS:
+        raise ValueError(
+            f"channel must be one of {sorted(NOISE_CHANNELS)}, got {channel!r}; e.g. "
+            "noisy_forum_circuit(2, 2, 'depolarizing', 0.05)"
+        )
+    if isinstance(strength, bool) or not 0.0 <= float(strength) <= 1.0:
+        raise ValueError(
+            f"strength is a probability in [0, 1], got {strength!r}; e.g. 0.01 for 1% per layer"
+        )
+    noise, strength = NOISE_CHANNELS[channel], float(strength)
+    ranges = [(layer % (n_qubits - 1)) + 1 for layer in range(n_layers)] if n_qubits > 1 else None
+    dev = qml.device("default.mixed", wires=n_qubits)
+
+    @qml.qnode(dev)
+    def circuit(inputs, weights):
+        qml.AngleEmbedding(inputs, wires=range(n_qubits))
+        for wire in range(n_qubits):
+            noise(strength, wires=wire)
+        for layer in range(n_layers):
+            qml.StronglyEntanglingLayers(
+                weights[..., layer : layer + 1, :, :],
+                wires=range(n_qubits),
+                ranges=None if ranges is None else ranges[layer : layer + 1],
+            )
+            for wire in range(n_qubits):
+                noise(strength, wires=wire)
+        return [qml.expval(qml.PauliZ(w)) for w in range(n_qubits)]
+
+    return circuit
+
+
 def draw_circuit(
     qnode: qml.QNode, title: str | None = None, expand: bool = False, **arguments: Any
 ) -> Figure:

@@ -11,6 +11,7 @@ from unittest import mock
 
 import keras
 import numpy as np
+import pennylane as qml
 
 from helpers._checks import check_int
 from helpers.circuits import forum_circuit, reuploading_circuit
@@ -20,17 +21,22 @@ from helpers.quantum_layer import KerasLayer
 FORUM_METRICS: tuple[str, ...] = ("accuracy", "mse", "mae", "binary_accuracy")
 
 
-def forum_quantum_layer(n_qubits: int, n_layers: int = 2, name: str = "quantum") -> KerasLayer:
+def forum_quantum_layer(
+    n_qubits: int, n_layers: int = 2, name: str = "quantum", *, circuit: qml.QNode | None = None
+) -> KerasLayer:
     """The forum's quantum layer: ``KerasLayer(forum_circuit(n_qubits), {"weights": (n_layers,
     n_qubits, 3)}, output_dim=n_qubits)``, named ``"quantum"``.
+
+    ``circuit`` replaces the forum's QNode by another with the same arguments, e.g. one that
+    samples shots or adds noise (:func:`helpers.sampled_forum_circuit`,
+    :func:`helpers.noisy_forum_circuit`; notebook 06).
 
     Example:
         >>> forum_quantum_layer(4).compute_output_shape((None, 4))
         (None, 4)
     """
-    return KerasLayer(
-        forum_circuit(n_qubits), {"weights": (n_layers, n_qubits, 3)}, n_qubits, name=name
-    )
+    qnode = forum_circuit(n_qubits) if circuit is None else circuit
+    return KerasLayer(qnode, {"weights": (n_layers, n_qubits, 3)}, n_qubits, name=name)
 
 
 def count_trainable_params(model: keras.Model) -> int:
@@ -53,6 +59,7 @@ def build_forum_model(
     metrics: Sequence[str | keras.metrics.Metric] = FORUM_METRICS,
     *,
     optimizer: str = "sgd",
+    circuit: qml.QNode | None = None,
 ) -> keras.Model:
     """The forum's model, compiled as the learner did: quantum layer, then one Dense layer.
 
@@ -70,6 +77,7 @@ def build_forum_model(
         learning_rate: the optimizer's step size.
         metrics: metrics to compile with (the forum's four by default).
         optimizer: ``"sgd"`` (the forum's) or ``"adam"``.
+        circuit: another QNode with the forum circuit's arguments (shots, noise; notebook 06).
 
     Example:
         >>> model = build_forum_model(4)
@@ -77,7 +85,7 @@ def build_forum_model(
         ['quantum', 'dense']
     """
     n_layers = check_int(n_layers, "n_layers", minimum=1)
-    qlayer = forum_quantum_layer(n_qubits, n_layers)
+    qlayer = forum_quantum_layer(n_qubits, n_layers, circuit=circuit)
     head = keras.layers.Dense(output_size, activation=output_activation, name="dense")
     model = keras.Sequential([keras.Input((n_qubits,)), qlayer, head], name="forum_hybrid")
     model.compile(

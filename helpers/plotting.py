@@ -32,6 +32,7 @@ __all__ = [
     "plot_censored_strip",
     "plot_decision_boundary",
     "plot_grid",
+    "plot_seed_lines",
     "plot_seed_strip",
     "plot_spectra",
     "plot_training_curves",
@@ -831,4 +832,62 @@ def plot_paired_differences(
         ax.legend(
             handles=handles, frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0)
         )
+    return fig
+
+
+def plot_seed_lines(
+    table: pd.DataFrame,
+    x: str,
+    value: str,
+    panel: str,
+    *,
+    seed: str = "seed",
+    xscale: str = "linear",
+    ylim: tuple[float, float] | None = (0.0, 1.0),
+    title: str | None = None,
+) -> Figure:
+    """One thin line per seed and a thick median line, one panel per value of ``panel``, with a
+    shared y range: for a bounded result (an accuracy) measured along a setting such as a noise
+    strength, where a mean ± sd band could cross the bound.
+
+    Introduced in notebook 06.
+
+    Example:
+        >>> table = pd.DataFrame({"seed": [0, 0, 1, 1], "p": [0, 0.1, 0, 0.1],
+        ...                       "accuracy": [0.9, 0.8, 0.85, 0.7], "channel": ["d"] * 4})
+        >>> fig = plot_seed_lines(table, "p", "accuracy", "channel")
+    """
+    missing = [c for c in (x, value, panel, seed) if c not in table]
+    if missing:
+        raise ValueError(f"table has no column(s) {missing}; its columns are {list(table)}")
+    panels = list(dict.fromkeys(table[panel]))
+    fig, axes = plt.subplots(
+        1,
+        len(panels),
+        figsize=(4.2 * len(panels), 3.4),
+        sharey=True,
+        squeeze=False,
+        layout="constrained",
+    )
+    for ax, name, colour in zip(axes[0], panels, PALETTE, strict=False):
+        part = table[table[panel] == name]
+        for _, run in part.groupby(seed):
+            run = run.sort_values(x)
+            ax.plot(run[x], run[value], color=colour, alpha=0.35, linewidth=1)
+        median = part.groupby(x)[value].median()
+        ax.plot(
+            median.index,
+            median.to_numpy(),
+            color=colour,
+            linewidth=2.5,
+            marker="o",
+            label=f"median of {part[seed].nunique()} seeds",
+        )
+        ax.set(title=str(name), xlabel=x, xscale=xscale)
+        ax.legend(loc="lower left", frameon=False)
+    axes[0][0].set_ylabel(value)
+    if ylim is not None:
+        axes[0][0].set_ylim(*ylim)
+    if title:
+        fig.suptitle(title)
     return fig

@@ -393,17 +393,16 @@ def fit_sklearn_over_seeds(
     return pd.DataFrame(rows)
 
 
-def gradient_norms(model: keras.Model, x: np.ndarray, y: np.ndarray) -> dict[str, float]:
-    """L2 norm of the training loss's gradient for each trainable weight, at the current weights.
+def loss_gradients(model: keras.Model, x: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
+    """The training loss's gradient for each trainable weight, at the current weights.
 
-    Dropout and other training-only layers are off (``training=False``), so the numbers say how
-    strongly each weight is pulled, not how noisy one step is. Works on both Keras backends.
+    Training-only layers are off (``training=False``). Works on both Keras backends.
+    Introduced in notebook 06 (:func:`gradient_norms`, notebook 02, takes their norms).
 
     Example:
-        >>> norms = gradient_norms(model, data.x_train, y_onehot)  # {"hidden_1/kernel": ...}
+        >>> grads = loss_gradients(model, data.x_train[:32], data.y_train[:32])
     """
     loss_fn = keras.losses.get(model.loss)
-    names = [v.path for v in model.trainable_variables]
     if keras.backend.backend() == "jax":
         import jax
 
@@ -418,10 +417,21 @@ def gradient_norms(model: keras.Model, x: np.ndarray, y: np.ndarray) -> dict[str
         with tf.GradientTape() as tape:
             value = keras.ops.mean(loss_fn(y, model(x, training=False)))
         grads = tape.gradient(value, model.trainable_variables)
-    return {
-        name: float(np.linalg.norm(keras.ops.convert_to_numpy(g)))
-        for name, g in zip(names, grads, strict=True)
-    }
+    return [np.asarray(keras.ops.convert_to_numpy(g), dtype=float) for g in grads]
+
+
+def gradient_norms(model: keras.Model, x: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    """L2 norm of the training loss's gradient for each trainable weight, at the current weights.
+
+    Dropout and other training-only layers are off (``training=False``), so the numbers say how
+    strongly each weight is pulled, not how noisy one step is. Works on both Keras backends.
+
+    Example:
+        >>> norms = gradient_norms(model, data.x_train, y_onehot)  # {"hidden_1/kernel": ...}
+    """
+    names = [v.path for v in model.trainable_variables]
+    grads = loss_gradients(model, x, y)
+    return {name: float(np.linalg.norm(g)) for name, g in zip(names, grads, strict=True)}
 
 
 def _run_line(frame: pd.DataFrame, seconds: float) -> str:

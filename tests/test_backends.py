@@ -20,6 +20,7 @@ BACKEND_TESTS = [
     "tests/test_bad_inputs_layer.py",
     "tests/test_layer_compat.py",
     "tests/test_layer_shots.py",
+    "tests/test_shots.py",
     "tests/test_reproducibility.py",
     "tests/test_models.py",  # gradient_norms has backend-specific code
     "tests/test_transfer.py",  # freeze/unfreeze differ between the backends
