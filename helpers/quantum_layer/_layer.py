@@ -129,8 +129,7 @@ class KerasLayer(keras.layers.Layer):
         self._qnode = qnode.update(interface=_backend.INTERFACE)
         self._input_name = self.input_arg  # fixed for this layer at construction
         self._calls: dict[int, CircuitCall] = {}
-        self._output_shapes: dict[int, tuple[int, ...]] = {}
-        self._fingerprints: dict[int, list[str]] = {}
+        self._records: dict[int, dict[str, Any]] = {}
         _saving.remember(qnode)
         # Weights are created now, as in the old layer: their shapes do not depend on the input.
         self.qnode_weights = {
@@ -162,11 +161,6 @@ class KerasLayer(keras.layers.Layer):
         KerasLayer._input_arg = input_name
 
     # ------------------------------------------------------------------ the circuit
-    def _dry_run_arguments(self, n_features: int) -> dict[str, np.ndarray]:
-        """Zero inputs and zero weights: the arguments of the layer's NumPy dry runs."""
-        args = {k: np.zeros(s) for k, s in self.weight_shapes.items()}
-        return {self.input_arg: np.zeros(n_features), **args}
-
     def _circuit_call(self, n_features: int) -> CircuitCall:
         """Runs the QNode once on a zero sample (NumPy, no gradients) to check the feature
         count, the weight shapes and the measurements, and to find the per-sample output."""
@@ -174,7 +168,7 @@ class KerasLayer(keras.layers.Layer):
             return self._calls[n_features]
         name = self.qnode.func.__name__
         dry = self.qnode.update(interface="numpy")
-        arguments = self._dry_run_arguments(n_features)
+        arguments = _saving.zero_arguments(self.weight_shapes, self.input_arg, n_features)
         try:
             tape = qml.workflow.construct_tape(dry, level="top")(**arguments)
         except Exception:  # the dry run below reports what is wrong, with its fix
@@ -186,14 +180,13 @@ class KerasLayer(keras.layers.Layer):
         except Exception as exc:  # the circuit rejected this input: say why, and the fix
             raise self._dry_run_error(n_features, exc) from exc
         shape, is_complex = _validate.output_shape(result, self.output_dim, name)
-        self._output_shapes[n_features] = shape
         self._calls[n_features] = CircuitCall(
             qnode=self._qnode,
             input_arg=self.input_arg,
             weight_names=tuple(self.weight_shapes),
             weight_shapes=tuple(self.weight_shapes.values()),
             n_features=n_features,
-            size=int(np.prod(shape)),
+            output_shape=shape,
             dtype="complex128" if is_complex else "float64",
             exact=(
                 self.qnode.device.name == "default.qubit"
@@ -227,8 +220,7 @@ class KerasLayer(keras.layers.Layer):
         return next(reversed(self._calls), None)
 
     def _resolve_output_shape(self, n_features: int) -> tuple[int, ...]:
-        self._circuit_call(n_features)
-        return self._output_shapes[n_features]
+        return self._circuit_call(n_features).output_shape
 
     def circuit_fingerprint(self, n_features: int | None = None) -> list[str]:
         """The gates (with their wires) and measurements the QNode runs, one string each.
@@ -247,25 +239,16 @@ class KerasLayer(keras.layers.Layer):
                 "the layer has not seen its inputs yet, so its circuit is unknown; call it on "
                 "data (or build the model) first, or pass n_features"
             )
-        if n_features not in self._fingerprints:
-            self._fingerprints[n_features] = _saving.fingerprint(
-                self.qnode, self._dry_run_arguments(n_features)
-            )
-        return list(self._fingerprints[n_features])
+        return list(self._circuit_record(n_features)["fingerprint"])
 
     def _circuit_record(self, n_features: int) -> dict[str, Any]:
-        """What a saved model stores about its circuit, to recognise it when reloading: the
-        fingerprint, the outputs at a fixed probe point and where the function was defined."""
-        try:
-            outputs = _saving.probe(self.qnode, self.weight_shapes, self.input_arg, n_features)
-        except Exception:  # a circuit that cannot run exactly is compared by its gates only
-            outputs = None
-        return {
-            "n_features": n_features,
-            "fingerprint": self.circuit_fingerprint(n_features),
-            "probe": outputs,
-            "source": _saving.source(self.qnode),
-        }
+        """The circuit record a saved model stores (:func:`_saving.circuit_record`), computed
+        once per feature count."""
+        if n_features not in self._records:
+            self._records[n_features] = _saving.circuit_record(
+                self.qnode, self.weight_shapes, self.input_arg, n_features
+            )
+        return self._records[n_features]
 
     # ------------------------------------------------------------------ Keras API
     def build(self, input_shape: Any) -> None:
@@ -322,7 +305,7 @@ class KerasLayer(keras.layers.Layer):
         chunk = _backend.chunk_size(call, self.chunk_size)
         function = self._compiled(call, chunk)
         y = _backend.evaluate(function, call, chunk, x, weights)
-        y = keras.ops.reshape(y, tuple(leading) + self._output_shapes[call.n_features])
+        y = keras.ops.reshape(y, tuple(leading) + call.output_shape)
         return keras.ops.cast(y, self._output_dtype(call))
 
     def _output_dtype(self, call: CircuitCall) -> str:
@@ -362,7 +345,7 @@ class KerasLayer(keras.layers.Layer):
             }
         )
         if self._n_features is not None:
-            config["circuit"] = self._circuit_record(self._n_features)
+            config["circuit"] = dict(self._circuit_record(self._n_features))
         if self.input_arg != "inputs":
             config["input_arg"] = self.input_arg
         return config
@@ -393,12 +376,7 @@ class KerasLayer(keras.layers.Layer):
             shapes = config["weight_shapes"]
 
             def describe(candidate: qml.QNode) -> dict[str, Any]:
-                arguments = {k: np.zeros(s) for k, s in shapes.items()}
-                arguments[input_arg] = np.zeros(n_features)
-                return {
-                    "fingerprint": _saving.fingerprint(candidate, arguments),
-                    "probe": _saving.probe(candidate, shapes, input_arg, n_features),
-                }
+                return _saving.circuit_record(candidate, shapes, input_arg, n_features)
 
             qnode = _saving.find_qnode(name, saved_circuit, describe)
         previous, KerasLayer._input_arg = KerasLayer._input_arg, input_arg

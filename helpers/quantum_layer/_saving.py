@@ -37,6 +37,30 @@ def deserialize_spec(key: str, value: Any) -> Any:
     return value if module is None or value is None else module.deserialize(value)
 
 
+def zero_arguments(
+    shapes: Mapping[str, tuple[int, ...]], input_arg: str, n_features: int
+) -> dict[str, np.ndarray]:
+    """Zero inputs and zero weights: the arguments of a layer's NumPy dry runs."""
+    return {input_arg: np.zeros(n_features), **{k: np.zeros(s) for k, s in shapes.items()}}
+
+
+def circuit_record(
+    qnode: qml.QNode, shapes: Mapping[str, tuple[int, ...]], input_arg: str, n_features: int
+) -> dict[str, Any]:
+    """What a saved model stores about its circuit, to recognise it when reloading: the
+    fingerprint, the outputs at a fixed probe point and where the function was defined."""
+    try:
+        outputs = probe(qnode, shapes, input_arg, n_features)
+    except Exception:  # a circuit that cannot run exactly is compared by its gates only
+        outputs = None
+    return {
+        "n_features": n_features,
+        "fingerprint": fingerprint(qnode, zero_arguments(shapes, input_arg, n_features)),
+        "probe": outputs,
+        "source": source(qnode),
+    }
+
+
 def fingerprint(qnode: qml.QNode, arguments: Mapping[str, Any]) -> list[str]:
     """The gates (with their wires) and measurements a QNode runs on ``arguments``, one string
     each, after PennyLane's decomposition to the device's gates."""

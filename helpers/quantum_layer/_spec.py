@@ -6,6 +6,7 @@ or ``_jax.py``) turns it into a compiled function once and evaluates batches wit
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pennylane as qml
@@ -21,7 +22,8 @@ class CircuitCall:
         weight_names: the other arguments, in the order the weights are passed.
         weight_shapes: their shapes, in the same order.
         n_features: values per sample on the last input axis.
-        size: values the QNode returns per sample, all measurements flattened together.
+        output_shape: the per-sample output shape (``output_dim``, or what the QNode returns);
+            :attr:`size` values per sample, all measurements flattened together.
         dtype: ``"float64"``, or ``"complex128"`` when a measurement is complex (a state or a
             density matrix).
         exact: True when the circuit is plain array maths (``default.qubit``, backpropagation,
@@ -33,9 +35,14 @@ class CircuitCall:
     weight_names: tuple[str, ...]
     weight_shapes: tuple[tuple[int, ...], ...]
     n_features: int
-    size: int
+    output_shape: tuple[int, ...]
     dtype: str
     exact: bool
+
+    @property
+    def size(self) -> int:
+        """Values the QNode returns per sample."""
+        return math.prod(self.output_shape)
 
     def key(self) -> tuple[object, ...]:
         """Everything but the QNode: with the QNode's identity, the compiled-function cache key."""
@@ -44,7 +51,7 @@ class CircuitCall:
             self.weight_names,
             self.weight_shapes,
             self.n_features,
-            self.size,
+            self.output_shape,
             self.dtype,
             self.exact,
         )
