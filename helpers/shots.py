@@ -92,9 +92,9 @@ def noise_sweep(
 ) -> pd.DataFrame:
     """Test accuracy of trained models evaluated on noisy circuits of growing strength.
 
-    Each trained model's weights go into ``build_noisy(channel, strength)``, a model of the same
-    architecture whose circuit has that noise (e.g. built on :func:`helpers.noisy_forum_circuit`);
-    the weights are not retrained.
+    Each trained model's weights go in turn into ``build_noisy(channel, strength)``, a model of
+    the same architecture whose circuit has that noise (e.g. built on
+    :func:`helpers.noisy_forum_circuit`), built once per circuit; the weights are not retrained.
 
     Returns:
         One row per (seed, channel, strength): ``seed``, ``channel``, ``strength``,
@@ -109,17 +109,19 @@ def noise_sweep(
         raise ValueError(
             f"got {len(models)} models but {len(seeds)} seeds; give one seed per trained model"
         )
-    rows = [
-        {
-            "seed": seed,
-            "channel": channel,
-            "strength": float(strength),
-            "accuracy": accuracy_of(
-                with_weights(lambda c=channel, s=strength: build_noisy(c, s), m), x, y
-            ),
-        }
-        for channel in channels
-        for strength in strengths
-        for seed, m in zip(seeds, models, strict=True)
-    ]
+    rows = []
+    for channel in channels:
+        for strength in strengths:
+            noisy = build_noisy(channel, strength)  # one model (and compilation) per circuit
+            for seed, model in zip(seeds, models, strict=True):
+                noisy.set_weights(model.get_weights())
+                accuracy = accuracy_of(noisy, x, y)
+                rows.append(
+                    {
+                        "seed": seed,
+                        "channel": channel,
+                        "strength": float(strength),
+                        "accuracy": accuracy,
+                    }
+                )
     return pd.DataFrame(rows)
