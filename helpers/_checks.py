@@ -10,6 +10,7 @@ Introduced with the bad-input tables (``tests/test_bad_inputs_*.py``).
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Iterable
 from typing import Any
@@ -50,6 +51,55 @@ def check_int(
             what = f"an int from {minimum} to {maximum}"
         raise ValueError(f"{name} must be {what}, got {value!r}" + (f"; {fix}" if fix else ""))
     return int(value)
+
+
+def is_real(value: Any) -> bool:
+    """True for a finite real number (``int``, ``float``, NumPy numbers), False for ``bool``."""
+    return (
+        isinstance(value, numbers.Real)
+        and not isinstance(value, bool | np.bool_)
+        and math.isfinite(value)
+    )
+
+
+def check_fraction(value: Any, name: str, *, fix: str, zero_allowed: bool = False) -> float:
+    """Returns ``value`` as a ``float`` if it lies strictly between 0 and 1 (or in ``[0, 1)`` with
+    ``zero_allowed=True``, e.g. a dropout rate).
+
+    Example:
+        >>> check_fraction(0.25, "test_size", fix="e.g. test_size=0.25")
+        0.25
+    """
+    low_ok = is_real(value) and (value >= 0 if zero_allowed else value > 0)
+    if not (low_ok and value < 1):
+        what = "from 0 up to (not including) 1" if zero_allowed else "strictly between 0 and 1"
+        raise ValueError(f"{name} must be a number {what}, got {value!r}; {fix}")
+    return float(value)
+
+
+def check_non_negative(value: Any, name: str, *, fix: str) -> float:
+    """Returns ``value`` as a ``float`` if it is a finite number >= 0.
+
+    Example:
+        >>> check_non_negative(np.float64(0.1), "noise", fix="use 0 for noise-free data")
+        0.1
+    """
+    if not is_real(value) or value < 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}; {fix}")
+    return float(value)
+
+
+def check_choice(value: Any, name: str, choices: Iterable[Any]) -> Any:
+    """Returns ``value`` if it is one of ``choices``.
+
+    Example:
+        >>> check_choice("adam", "optimizer", ("sgd", "adam"))
+        'adam'
+    """
+    options = list(choices)
+    if not isinstance(value, str | int | float) or value not in options:
+        raise ValueError(f"{name} must be one of {options}, got {value!r}")
+    return value
 
 
 def check_epochs(epochs: Any) -> int:

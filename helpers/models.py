@@ -5,6 +5,7 @@ Introduced in notebook 00 (setup check, the forum baseline on 2 qubits); used fr
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 from unittest import mock
@@ -37,6 +38,16 @@ def forum_quantum_layer(
     """
     qnode = forum_circuit(n_qubits) if circuit is None else circuit
     return KerasLayer(qnode, {"weights": (n_layers, n_qubits, 3)}, n_qubits, name=name)
+
+
+def params_from_shapes(*shapes: Sequence[int]) -> int:
+    """How many numbers arrays of these shapes hold: a parameter count without building a model.
+
+    Example:
+        >>> params_from_shapes((3, 2, 3), (2, 1), (1,))  # build_depth_model("reuploading", 2, 3)
+        21
+    """
+    return int(sum(math.prod(shape) for shape in shapes))
 
 
 def count_trainable_params(model: keras.Model) -> int:
