@@ -1,8 +1,7 @@
 """Shared code for the hybrid quantum-classical neural network course.
 
 Import what a notebook needs from here, e.g. ``from helpers import KerasLayer, set_seed``.
-One module per responsibility: ``quantum_layer`` (KerasLayer), ``circuits``, ``data``,
-``models``, ``training``, ``plotting``, ``mode`` (quick/full sizes), ``reproducibility``.
+One module per responsibility; ``helpers/README.md`` lists them and what each holds.
 """
 
 from helpers.benchmark import (
@@ -70,6 +69,7 @@ from helpers.fourier import (
     stack_coefficient_bound,
     trig_features,
 )
+from helpers.freezing import fit_changes_layer, freeze, prepare_fine_tuning, unfreeze
 from helpers.hardware import (
     BRAKET_PRICES,
     VLQ_TIMING,
@@ -83,6 +83,20 @@ from helpers.hardware import (
     qpu_seconds,
     training_executions,
 )
+from helpers.introspection import (
+    count_trainable_params,
+    dead_relu_units,
+    gradient_norms,
+    layer_io,
+    layer_outputs,
+    linear_probe_accuracy,
+    loss_gradients,
+    parameter_counts,
+    quantum_calls_per_sample,
+    snapshot_weights,
+    trainable_table,
+    weights_equal,
+)
 from helpers.mode import by_mode, course_mode, course_sizes
 from helpers.models import (
     ARCHITECTURES,
@@ -90,12 +104,11 @@ from helpers.models import (
     build_depth_model,
     build_forum_model,
     build_hybrid_with_head,
-    count_trainable_params,
-    dead_relu_units,
+    compile_model,
     forum_quantum_layer,
-    layer_outputs,
+    head_layers,
     make_optimizer,
-    quantum_calls_per_sample,
+    params_from_shapes,
     quantum_layers_for,
 )
 from helpers.plotting import (
@@ -111,19 +124,15 @@ from helpers.plotting import (
 )
 from helpers.quantum_layer import BACKEND, KerasLayer
 from helpers.reproducibility import environment_versions, run_in_backend, set_seed
+from helpers.saving import outputs_dir, save_and_reload
 from helpers.shots import gradient_spread, noise_sweep, with_weights
+from helpers.summaries import epochs_to_stay, epochs_to_threshold, format_mean_sd, summarize_runs
 from helpers.training import (
     EpochTimer,
     accuracy_of,
-    epochs_to_stay,
-    epochs_to_threshold,
     fit_over_seeds,
     fit_seeds_together,
     fit_sklearn_over_seeds,
-    format_mean_sd,
-    gradient_norms,
-    loss_gradients,
-    summarize_runs,
     validation_split,
 )
 from helpers.transfer import (
@@ -135,19 +144,7 @@ from helpers.transfer import (
     build_pretraining_classifier,
     build_quantum_then_classical,
     chain_histories,
-    fit_changes_layer,
-    freeze,
-    layer_io,
-    linear_probe_accuracy,
-    outputs_dir,
-    parameter_counts,
-    prepare_fine_tuning,
-    save_and_reload,
-    snapshot_weights,
     summarize_comparison,
-    trainable_table,
-    unfreeze,
-    weights_equal,
 )
 
 __all__ = [
@@ -185,6 +182,7 @@ __all__ = [
     "chain_histories",
     "check_feature_count",
     "classify_seeds",
+    "compile_model",
     "contrast_interval",
     "contrast_table",
     "correct_per_point",
@@ -211,6 +209,7 @@ __all__ = [
     "freeze",
     "gradient_norms",
     "gradient_spread",
+    "head_layers",
     "highest_frequency",
     "jacobi_anger_bound",
     "layer_io",
@@ -235,6 +234,7 @@ __all__ = [
     "paired_differences",
     "parameter_counts",
     "parameter_shift_circuits",
+    "params_from_shapes",
     "plot_bars_with_errors",
     "plot_censored_strip",
     "plot_decision_boundary",

@@ -55,12 +55,12 @@ from helpers._checks import (
 from helpers.comparison import split_contrast_interval
 from helpers.data import Dataset
 from helpers.fourier import trig_features
+from helpers.introspection import count_trainable_params
 from helpers.models import (
     build_classical_model,
     build_depth_model,
     build_forum_model,
     build_hybrid_with_head,
-    count_trainable_params,
 )
 from helpers.reproducibility import set_seed
 from helpers.training import validation_split

@@ -29,8 +29,10 @@ from joblib import Parallel, delayed
 
 from helpers._checks import check_int
 from helpers.data import Dataset, make_breast_cancer_dataset, make_moons_dataset
-from helpers.models import build_hybrid_with_head, dead_relu_units
-from helpers.training import epochs_to_stay, fit_seeds_together, gradient_norms
+from helpers.introspection import dead_relu_units, gradient_norms
+from helpers.models import build_hybrid_with_head
+from helpers.summaries import epochs_to_stay
+from helpers.training import fit_seeds_together
 
 #: The settings notebook 02 compares: name -> (dataset, qubits = features = the head's width).
 SETTINGS: dict[str, tuple[str, int]] = {

@@ -1,4 +1,6 @@
-"""Model builders: the forum learner's hybrid baseline and classical models of a given size.
+"""Model builders: the forum learner's hybrid baseline, its deeper head, classical models of a
+given size and notebook 04's depth models. Every builder compiles through :func:`compile_model`;
+what a built model does is inspected with :mod:`helpers.introspection`.
 
 Introduced in notebook 00 (setup check, the forum baseline on 2 qubits); used from notebook 01 on.
 """
@@ -7,19 +9,76 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
-from unittest import mock
 
 import keras
 import numpy as np
 import pennylane as qml
 
-from helpers._checks import check_int
+from helpers._checks import check_choice, check_fraction, check_int
 from helpers.circuits import forum_circuit, reuploading_circuit
 from helpers.quantum_layer import KerasLayer
 
 #: The metrics the forum learner compiled with.
 FORUM_METRICS: tuple[str, ...] = ("accuracy", "mse", "mae", "binary_accuracy")
+
+
+_OPTIMIZERS = {"sgd": keras.optimizers.SGD, "adam": keras.optimizers.Adam}
+
+
+def make_optimizer(name: str, learning_rate: float) -> keras.optimizers.Optimizer:
+    """A fresh ``SGD`` or ``Adam`` optimizer by name.
+
+    Example:
+        >>> make_optimizer("adam", 0.01).name
+        'adam'
+    """
+    return _OPTIMIZERS[check_choice(name, "optimizer", sorted(_OPTIMIZERS))](
+        learning_rate=learning_rate
+    )
+
+
+def compile_model(
+    model: keras.Model,
+    *,
+    optimizer: str = "sgd",
+    learning_rate: float = 0.05,
+    loss: str | keras.losses.Loss = "binary_crossentropy",
+    metrics: Sequence[str | keras.metrics.Metric] = (),
+) -> keras.Model:
+    """Compiles ``model`` with a fresh optimizer (:func:`make_optimizer`) and returns it.
+
+    The one place the course's builders compile: a change of ``trainable`` takes effect at the
+    next compile, so freezing and fine-tuning call this again.
+
+    Example:
+        >>> model = compile_model(keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]))
+        >>> model.optimizer.name, model.loss
+        ('sgd', 'binary_crossentropy')
+    """
+    model.compile(
+        optimizer=make_optimizer(optimizer, learning_rate), loss=loss, metrics=list(metrics)
+    )
+    return model
+
+
+def circuit_weight_shape(n_qubits: int, n_layers: int) -> tuple[int, int, int]:
+    """The forum circuit's weight shape: ``(n_layers, n_qubits, 3)``, three angles per ``Rot``.
+
+    Example:
+        >>> circuit_weight_shape(4, 2)
+        (2, 4, 3)
+    """
+    return (n_layers, n_qubits, 3)
+
+
+def params_from_shapes(*shapes: Sequence[int]) -> int:
+    """How many numbers arrays of these shapes hold: a parameter count without building a model.
+
+    Example:
+        >>> params_from_shapes((3, 2, 3), (2, 1), (1,))  # build_depth_model("reuploading", 2, 3)
+        21
+    """
+    return int(sum(math.prod(shape) for shape in shapes))
 
 
 def forum_quantum_layer(
@@ -36,58 +95,76 @@ def forum_quantum_layer(
         >>> forum_quantum_layer(4).compute_output_shape((None, 4))
         (None, 4)
     """
+    n_layers = check_int(n_layers, "n_layers", minimum=1, fix="e.g. n_layers=2")
     qnode = forum_circuit(n_qubits) if circuit is None else circuit
-    return KerasLayer(qnode, {"weights": (n_layers, n_qubits, 3)}, n_qubits, name=name)
+    shape = circuit_weight_shape(n_qubits, n_layers)
+    return KerasLayer(qnode, {"weights": shape}, n_qubits, name=name)
 
 
-def params_from_shapes(*shapes: Sequence[int]) -> int:
-    """How many numbers arrays of these shapes hold: a parameter count without building a model.
+def head_layers(
+    hidden_units: Sequence[int] = (5, 2),
+    *,
+    kernel_initializer: str = "uniform",
+    dropout: float = 0.2,
+    n_outputs: int = 2,
+    output_activation: str | None = "sigmoid",
+) -> list[keras.layers.Layer]:
+    """The layers of a classical head: ``Dense(units, relu)`` and dropout per hidden layer, then
+    ``Dense(n_outputs, output_activation)``. The defaults are the forum learner's deeper head.
+
+    The one head builder: :func:`build_hybrid_with_head` puts these after the quantum layer,
+    :func:`helpers.build_classical_head` alone (notebook 03).
 
     Example:
-        >>> params_from_shapes((3, 2, 3), (2, 1), (1,))  # build_depth_model("reuploading", 2, 3)
-        21
+        >>> [layer.name for layer in head_layers((5, 2))]
+        ['hidden_1', 'dropout_1', 'hidden_2', 'dropout_2', 'output']
     """
-    return int(sum(math.prod(shape) for shape in shapes))
-
-
-def count_trainable_params(model: keras.Model) -> int:
-    """Number of trainable parameters of a built model.
-
-    Example:
-        >>> count_trainable_params(build_forum_model(2, n_layers=1))  # 1*2*3 + 2 + 1
-        9
-    """
-    return int(sum(np.prod(w.shape) for w in model.trainable_weights))
+    dropout = check_fraction(
+        dropout, "dropout", zero_allowed=True, fix="e.g. dropout=0.2, or 0.0 for none"
+    )
+    n_outputs = check_int(n_outputs, "n_outputs", minimum=1, fix="e.g. n_outputs=1")
+    layers: list[keras.layers.Layer] = []
+    for i, units in enumerate(hidden_units, start=1):
+        units = check_int(units, "each of hidden_units", minimum=1, fix="e.g. (5, 2)")
+        layers.append(
+            keras.layers.Dense(
+                units, activation="relu", kernel_initializer=kernel_initializer, name=f"hidden_{i}"
+            )
+        )
+        if dropout > 0:
+            layers.append(keras.layers.Dropout(dropout, name=f"dropout_{i}"))
+    layers.append(keras.layers.Dense(n_outputs, activation=output_activation, name="output"))
+    return layers
 
 
 def build_forum_model(
     n_qubits: int,
     n_layers: int = 2,
-    output_size: int = 1,
+    *,
+    n_outputs: int = 1,
     output_activation: str | None = None,
     from_logits: bool = False,
+    optimizer: str = "sgd",
     learning_rate: float = 0.05,
     metrics: Sequence[str | keras.metrics.Metric] = FORUM_METRICS,
-    *,
-    optimizer: str = "sgd",
     circuit: qml.QNode | None = None,
 ) -> keras.Model:
     """The forum's model, compiled as the learner did: quantum layer, then one Dense layer.
 
     ``Sequential([KerasLayer(AngleEmbedding + StronglyEntanglingLayers, PauliZ on each wire),
-    Dense(output_size)])`` with ``SGD(learning_rate=0.05)`` and binary cross-entropy. With the
+    Dense(n_outputs)])`` with ``SGD(learning_rate=0.05)`` and binary cross-entropy. With the
     defaults, the Dense layer has no activation, exactly as posted (notebook 01 shows why that
     is subtly wrong); ``output_activation="sigmoid"`` or ``from_logits=True`` are the two fixes.
 
     Args:
         n_qubits: qubits, one per input feature.
         n_layers: StronglyEntanglingLayers in the circuit.
-        output_size: units of the Dense layer.
+        n_outputs: units of the Dense layer.
         output_activation: activation of the Dense layer (None as in the forum).
         from_logits: whether binary cross-entropy treats the output as logits.
+        optimizer: ``"sgd"`` (the forum's) or ``"adam"``.
         learning_rate: the optimizer's step size.
         metrics: metrics to compile with (the forum's four by default).
-        optimizer: ``"sgd"`` (the forum's) or ``"adam"``.
         circuit: another QNode with the forum circuit's arguments (shots, noise; notebook 06).
 
     Example:
@@ -95,36 +172,20 @@ def build_forum_model(
         >>> [layer.name for layer in model.layers]
         ['quantum', 'dense']
     """
-    n_layers = check_int(n_layers, "n_layers", minimum=1)
     qlayer = forum_quantum_layer(n_qubits, n_layers, circuit=circuit)
-    head = keras.layers.Dense(output_size, activation=output_activation, name="dense")
+    n_outputs = check_int(n_outputs, "n_outputs", minimum=1, fix="e.g. n_outputs=1")
+    head = keras.layers.Dense(n_outputs, activation=output_activation, name="dense")
     model = keras.Sequential([keras.Input((n_qubits,)), qlayer, head], name="forum_hybrid")
-    model.compile(
-        optimizer=make_optimizer(optimizer, learning_rate),
-        loss=keras.losses.BinaryCrossentropy(from_logits=from_logits),
-        metrics=list(metrics),
+    loss = keras.losses.BinaryCrossentropy(from_logits=from_logits)
+    return compile_model(
+        model, optimizer=optimizer, learning_rate=learning_rate, loss=loss, metrics=metrics
     )
-    return model
-
-
-_OPTIMIZERS = {"sgd": keras.optimizers.SGD, "adam": keras.optimizers.Adam}
-
-
-def make_optimizer(name: str, learning_rate: float) -> keras.optimizers.Optimizer:
-    """A fresh ``SGD`` or ``Adam`` optimizer by name.
-
-    Example:
-        >>> make_optimizer("adam", 0.01).name
-        'adam'
-    """
-    if name not in _OPTIMIZERS:
-        raise ValueError(f"optimizer must be one of {sorted(_OPTIMIZERS)}, got {name!r}")
-    return _OPTIMIZERS[name](learning_rate=learning_rate)
 
 
 def build_hybrid_with_head(
     n_qubits: int,
     n_layers: int = 2,
+    *,
     hidden_units: Sequence[int] = (5, 2),
     kernel_initializer: str = "uniform",
     dropout: float = 0.2,
@@ -140,79 +201,26 @@ def build_hybrid_with_head(
     The defaults are the forum learner's deeper head: ``Dense(5, relu)``, dropout,
     ``Dense(2, relu)``, dropout, ``Dense(2, sigmoid)``, with Keras' ``"uniform"`` initializer on
     the hidden layers, SGD at 0.05 and binary cross-entropy on one-hot labels. Every argument is
-    one factor that notebook 02 varies; ``hidden_units=()`` leaves a single output layer.
+    one factor that notebook 02 varies; ``hidden_units=()`` leaves a single output layer. The
+    head's layers come from :func:`head_layers`.
 
     Example:
         >>> model = build_hybrid_with_head(2)
         >>> [layer.name for layer in model.layers]
         ['quantum', 'hidden_1', 'dropout_1', 'hidden_2', 'dropout_2', 'output']
     """
-    if not 0.0 <= dropout < 1.0:
-        raise ValueError(f"dropout must be in [0, 1), got {dropout}")
     qlayer = forum_quantum_layer(n_qubits, n_layers)
-    layers: list[keras.layers.Layer] = [keras.Input((n_qubits,)), qlayer]
-    for i, units in enumerate(hidden_units, start=1):
-        layers.append(
-            keras.layers.Dense(
-                units, activation="relu", kernel_initializer=kernel_initializer, name=f"hidden_{i}"
-            )
-        )
-        if dropout > 0:
-            layers.append(keras.layers.Dropout(dropout, name=f"dropout_{i}"))
-    layers.append(keras.layers.Dense(n_outputs, activation=output_activation, name="output"))
-    model = keras.Sequential(layers, name="hybrid_with_head")
-    model.compile(
-        optimizer=make_optimizer(optimizer, learning_rate), loss=loss, metrics=list(metrics)
+    head = head_layers(
+        hidden_units,
+        kernel_initializer=kernel_initializer,
+        dropout=dropout,
+        n_outputs=n_outputs,
+        output_activation=output_activation,
     )
-    return model
-
-
-def layer_outputs(
-    model: keras.Model, x: np.ndarray, layer_names: Sequence[str] | None = None
-) -> dict[str, np.ndarray]:
-    """What each layer outputs for ``x`` (inference mode: dropout off), by layer name.
-
-    Example:
-        >>> outs = layer_outputs(build_hybrid_with_head(2), np.zeros((4, 2)))
-        >>> outs["quantum"].shape
-        (4, 2)
-    """
-    names = list(layer_names) if layer_names is not None else [layer.name for layer in model.layers]
-    outputs = evaluate_tensors(model, [model.get_layer(n).output for n in names], x)
-    return dict(zip(names, outputs, strict=True))
-
-
-def evaluate_tensors(model: keras.Model, tensors: Sequence[Any], x: np.ndarray) -> list[np.ndarray]:
-    """Values of symbolic tensors of ``model`` (layer inputs or outputs) for the data ``x``,
-    computed in inference mode by one direct call (no ``predict`` function to trace).
-
-    Example:
-        >>> layer = model.get_layer("quantum")
-        >>> angles, expectations = evaluate_tensors(model, [layer.input, layer.output], x)
-    """
-    inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs
-    values = keras.Model(inputs, list(tensors))(x, training=False)
-    values = values if isinstance(values, list) else [values]
-    return [keras.ops.convert_to_numpy(v) for v in values]
-
-
-def dead_relu_units(model: keras.Model, x: np.ndarray) -> dict[str, int]:
-    """For each ReLU layer, how many units output 0 for every sample of ``x`` ("dead" units,
-    which pass no gradient).
-
-    Example:
-        >>> dead_relu_units(build_hybrid_with_head(2), np.zeros((4, 2)))
-        {'hidden_1': ..., 'hidden_2': ...}
-    """
-    names = [
-        layer.name
-        for layer in model.layers
-        if getattr(layer, "activation", None) is keras.activations.relu
-    ]
-    if not names:
-        return {}
-    outputs = layer_outputs(model, x, names)
-    return {name: int(np.sum(np.all(outputs[name] <= 0.0, axis=0))) for name in names}
+    model = keras.Sequential([keras.Input((n_qubits,)), qlayer, *head], name="hybrid_with_head")
+    return compile_model(
+        model, optimizer=optimizer, learning_rate=learning_rate, loss=loss, metrics=metrics
+    )
 
 
 def hidden_units_for_budget(n_features: int, param_budget: int) -> int:
@@ -223,6 +231,8 @@ def hidden_units_for_budget(n_features: int, param_budget: int) -> int:
         >>> hidden_units_for_budget(2, 33)
         8
     """
+    n_features = check_int(n_features, "n_features", minimum=1)
+    param_budget = check_int(param_budget, "param_budget", minimum=1)
     if param_budget < n_features + 3:
         raise ValueError(
             f"a budget of {param_budget} parameters is below the smallest MLP on {n_features} "
@@ -234,9 +244,10 @@ def hidden_units_for_budget(n_features: int, param_budget: int) -> int:
 def build_classical_model(
     n_features: int,
     param_budget: int,
+    *,
     activation: str = "tanh",
-    learning_rate: float = 0.05,
     optimizer: str = "sgd",
+    learning_rate: float = 0.05,
 ) -> keras.Model:
     """A classical MLP with about ``param_budget`` trainable parameters, for fair comparisons.
 
@@ -257,12 +268,9 @@ def build_classical_model(
         ],
         name=f"mlp_{hidden}",
     )
-    model.compile(
-        optimizer=make_optimizer(optimizer, learning_rate),
-        loss="binary_crossentropy",
-        metrics=["binary_accuracy"],
+    return compile_model(
+        model, optimizer=optimizer, learning_rate=learning_rate, metrics=["binary_accuracy"]
     )
-    return model
 
 
 #: The four ways notebook 04 compares to use ``depth`` trainable circuit layers.
@@ -287,27 +295,44 @@ def quantum_layers_for(architecture: str, n_qubits: int, depth: int) -> list[Ker
         >>> len(layers), layers[0] is layers[2]
         (3, True)
     """
-    if architecture not in ARCHITECTURES:
-        raise ValueError(f"architecture must be one of {ARCHITECTURES}, got {architecture!r}")
+    check_choice(architecture, "architecture", ARCHITECTURES)
     depth = check_int(depth, "depth", minimum=1)
     if architecture == "single":
         return [forum_quantum_layer(n_qubits, n_layers=depth)]
     if architecture == "reuploading":
-        circuit = reuploading_circuit(n_qubits, depth)
-        return [KerasLayer(circuit, {"weights": (depth, n_qubits, 3)}, n_qubits, name="quantum")]
+        return [_reuploading_layer(n_qubits, depth)]
     if architecture == "stacked_shared":
         return [forum_quantum_layer(n_qubits, n_layers=1)] * depth
     return [forum_quantum_layer(n_qubits, 1, name=f"quantum_{i}") for i in range(1, depth + 1)]
+
+
+def _reuploading_layer(
+    n_qubits: int, depth: int, *, entangle: bool = True, frozen_random: bool = False
+) -> KerasLayer:
+    """The re-uploading circuit as one layer; ``frozen_random`` draws its weights from [0, 2π)
+    and freezes them."""
+    specs = None
+    if frozen_random:
+        specs = {"weights": {"initializer": keras.initializers.RandomUniform(0.0, 2 * np.pi)}}
+    quantum = KerasLayer(
+        reuploading_circuit(n_qubits, depth, entangle=entangle),
+        {"weights": circuit_weight_shape(n_qubits, depth)},
+        n_qubits,
+        weight_specs=specs,
+        name="quantum",
+    )
+    quantum.trainable = not frozen_random
+    return quantum
 
 
 def build_depth_model(
     architecture: str,
     n_qubits: int,
     depth: int,
+    *,
     readout: bool = True,
     optimizer: str = "adam",
     learning_rate: float = 0.05,
-    *,
     entangle: bool = True,
     frozen_random: bool = False,
 ) -> keras.Model:
@@ -337,19 +362,9 @@ def build_depth_model(
         )
     if architecture == "reuploading" and (not entangle or frozen_random):
         depth = check_int(depth, "depth", minimum=1)
-        specs = None
-        if frozen_random:
-            uniform = keras.initializers.RandomUniform(0.0, 2 * np.pi)
-            specs = {"weights": {"initializer": uniform}}
-        quantum = KerasLayer(
-            reuploading_circuit(n_qubits, depth, entangle=entangle),
-            {"weights": (depth, n_qubits, 3)},
-            n_qubits,
-            weight_specs=specs,
-            name="quantum",
-        )
-        quantum.trainable = not frozen_random
-        quantum_layers = [quantum]
+        quantum_layers = [
+            _reuploading_layer(n_qubits, depth, entangle=entangle, frozen_random=frozen_random)
+        ]
     else:
         quantum_layers = quantum_layers_for(architecture, n_qubits, depth)
     layers: list[keras.layers.Layer] = [keras.Input((n_qubits,)), *quantum_layers]
@@ -360,26 +375,6 @@ def build_depth_model(
         layers.append(keras.layers.Lambda(lambda z: z[:, :1], name="first_qubit"))
         loss, metrics = "mse", []
     model = keras.Sequential(layers, name=f"{architecture}_{depth}")
-    model.compile(optimizer=make_optimizer(optimizer, learning_rate), loss=loss, metrics=metrics)
-    return model
-
-
-def quantum_calls_per_sample(model: keras.Model) -> int:
-    """How many times one forward pass evaluates a quantum circuit for each sample.
-
-    Counted, not inferred: the model runs eagerly on one sample while every
-    :class:`~helpers.quantum_layer.KerasLayer` call is counted. A layer called three times
-    counts three, however many weights it has.
-
-    Introduced in notebook 04.
-
-    Example:
-        >>> quantum_calls_per_sample(build_depth_model("stacked_shared", 2, depth=4))
-        4
-    """
-    if not model.inputs:
-        raise ValueError("the model has no known input shape; build it with keras.Input first")
-    shape = tuple(1 if d is None else d for d in model.inputs[0].shape)
-    with mock.patch.object(KerasLayer, "call", autospec=True, side_effect=KerasLayer.call) as call:
-        model(np.zeros(shape, dtype="float32"), training=False)
-    return call.call_count
+    return compile_model(
+        model, optimizer=optimizer, learning_rate=learning_rate, loss=loss, metrics=metrics
+    )

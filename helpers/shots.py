@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from helpers._checks import check_int, check_seeds
-from helpers.training import accuracy_of, loss_gradients
+from helpers.introspection import loss_gradients
+from helpers.training import accuracy_of
 
 
 def with_weights(build_model: Callable[[], keras.Model], model: keras.Model) -> keras.Model:

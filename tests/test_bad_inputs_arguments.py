@@ -34,12 +34,8 @@ from helpers import (
 from helpers.benchmark import run_benchmark, run_one, summarize_benchmark
 from helpers.data import make_breast_cancer_dataset, make_moons_dataset
 from helpers.models import build_classical_model
-from helpers.training import (
-    epochs_to_threshold,
-    fit_over_seeds,
-    fit_sklearn_over_seeds,
-    summarize_runs,
-)
+from helpers.summaries import epochs_to_threshold, summarize_runs
+from helpers.training import fit_over_seeds, fit_sklearn_over_seeds
 
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(20, 2)).astype("float32")

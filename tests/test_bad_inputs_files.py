@@ -28,7 +28,8 @@ import numpy as np
 import pytest
 
 from helpers.data import load_csv_dataset, scale_to_angles
-from helpers.transfer import outputs_dir, save_and_reload, weights_equal
+from helpers.introspection import weights_equal
+from helpers.saving import outputs_dir, save_and_reload
 
 
 @dataclass(frozen=True)

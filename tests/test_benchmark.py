@@ -23,7 +23,8 @@ from helpers.benchmark import (
     tune_one,
 )
 from helpers.data import make_moons_dataset
-from helpers.models import build_depth_model, count_trainable_params
+from helpers.introspection import count_trainable_params
+from helpers.models import build_depth_model
 
 
 @pytest.fixture(scope="module")

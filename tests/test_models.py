@@ -10,17 +10,19 @@ import pytest
 matplotlib.use("Agg")
 
 from helpers.circuits import draw_circuit, forum_circuit
+from helpers.introspection import (
+    count_trainable_params,
+    dead_relu_units,
+    gradient_norms,
+    layer_outputs,
+)
 from helpers.models import (
     build_classical_model,
     build_forum_model,
     build_hybrid_with_head,
-    count_trainable_params,
-    dead_relu_units,
     hidden_units_for_budget,
-    layer_outputs,
     make_optimizer,
 )
-from helpers.training import gradient_norms
 
 
 def test_forum_model_is_the_posted_architecture():

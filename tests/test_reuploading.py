@@ -16,13 +16,8 @@ from helpers.fourier import (
     random_weight_spectra,
     spectrum_grid,
 )
-from helpers.models import (
-    ARCHITECTURES,
-    build_depth_model,
-    count_trainable_params,
-    quantum_calls_per_sample,
-    quantum_layers_for,
-)
+from helpers.introspection import count_trainable_params, quantum_calls_per_sample
+from helpers.models import ARCHITECTURES, build_depth_model, quantum_layers_for
 
 
 def test_one_block_of_reuploading_is_the_forum_circuit_with_one_layer():

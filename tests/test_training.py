@@ -9,15 +9,8 @@ import pandas as pd
 import pytest
 
 from helpers.models import build_classical_model
-from helpers.training import (
-    epochs_to_stay,
-    epochs_to_threshold,
-    fit_over_seeds,
-    fit_sklearn_over_seeds,
-    format_mean_sd,
-    summarize_runs,
-    validation_split,
-)
+from helpers.summaries import epochs_to_stay, epochs_to_threshold, format_mean_sd, summarize_runs
+from helpers.training import fit_over_seeds, fit_sklearn_over_seeds, validation_split
 
 
 @pytest.fixture(scope="module")

@@ -10,10 +10,19 @@ import pandas as pd
 import pytest
 
 from helpers.circuits import forum_circuit
+from helpers.freezing import fit_changes_layer, freeze, prepare_fine_tuning, unfreeze
+from helpers.introspection import (
+    layer_io,
+    linear_probe_accuracy,
+    parameter_counts,
+    snapshot_weights,
+    trainable_table,
+    weights_equal,
+)
+from helpers.saving import REPO_ROOT, outputs_dir, save_and_reload
 from helpers.training import EpochTimer
 from helpers.transfer import (
     ANGLE_MAPS,
-    REPO_ROOT,
     angle_bounds,
     build_classical_head,
     build_classical_then_quantum,
@@ -21,19 +30,7 @@ from helpers.transfer import (
     build_pretraining_classifier,
     build_quantum_then_classical,
     chain_histories,
-    fit_changes_layer,
-    freeze,
-    layer_io,
-    linear_probe_accuracy,
-    outputs_dir,
-    parameter_counts,
-    prepare_fine_tuning,
-    save_and_reload,
-    snapshot_weights,
     summarize_comparison,
-    trainable_table,
-    unfreeze,
-    weights_equal,
 )
 
 RNG = np.random.default_rng(0)

@@ -130,6 +130,9 @@ class KerasLayer(keras.layers.Layer):
         self._input_name = self.input_arg  # fixed for this layer at construction
         self._calls: dict[int, CircuitCall] = {}
         self._records: dict[int, dict[str, Any]] = {}
+        #: How many times ``call`` has run in Python: once per eager forward pass (inside a
+        #: compiled function, once per trace); :func:`helpers.quantum_calls_per_sample` reads it.
+        self.call_count = 0
         _saving.remember(qnode)
         # Weights are created now, as in the old layer: their shapes do not depend on the input.
         self.qnode_weights = {
@@ -287,6 +290,7 @@ class KerasLayer(keras.layers.Layer):
 
     def call(self, inputs: Any) -> Any:
         """Evaluates the QNode on every sample of ``inputs`` (shape ``(..., n_features)``)."""
+        self.call_count += 1
         x = keras.ops.convert_to_tensor(inputs)
         if x.shape[-1] is None:
             raise ValueError("KerasLayer needs a known number of input features (last axis).")
