@@ -35,14 +35,16 @@ from helpers.comparison import (
     factorial_contrasts,
     split_contrast_interval,
 )
+from helpers.csv_data import load_csv_dataset
+from helpers.data import ANGLE_RANGE as ANGLE_RANGE  # from helpers.scaling, not yet in __all__
 from helpers.data import (
     Dataset,
     check_feature_count,
-    load_csv_dataset,
     make_breast_cancer_dataset,
     make_circles_dataset,
     make_moons_dataset,
 )
+from helpers.data import scale_to_angles as scale_to_angles
 from helpers.deep_head import (
     OUTCOMES,
     SETTINGS,

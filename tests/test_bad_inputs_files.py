@@ -27,9 +27,10 @@ import keras
 import numpy as np
 import pytest
 
-from helpers.data import load_csv_dataset, scale_to_angles
+from helpers.csv_data import load_csv_dataset
 from helpers.introspection import weights_equal
 from helpers.saving import outputs_dir, save_and_reload
+from helpers.scaling import scale_to_angles
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Unit tests for helpers.data: splits, angle scaling, the shipped CSVs and every CSV error."""
+"""Unit tests for helpers.data, helpers.scaling and helpers.csv_data: splits, angle scaling, the
+shipped CSVs and every CSV error."""
 
 from __future__ import annotations
 
@@ -14,17 +15,14 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
+from helpers.csv_data import DATA_DIR, load_csv_dataset
 from helpers.data import (
-    ANGLE_RANGE,
-    DATA_DIR,
     Dataset,
-    check_feature_count,
-    load_csv_dataset,
     make_breast_cancer_dataset,
     make_circles_dataset,
     make_moons_dataset,
-    scale_to_angles,
 )
+from helpers.scaling import ANGLE_RANGE, check_feature_count, scale_to_angles
 
 LOW, HIGH = ANGLE_RANGE
 F32_ATOL = 1e-6  # float32 has no exact pi: the top end is the largest float32 below pi
@@ -255,7 +253,10 @@ def test_wrong_feature_count_names_both_counts_and_the_fix():
         (lambda: make_moons_dataset(test_size=1.0), "strictly between 0 and 1"),
         (lambda: make_moons_dataset(test_size=0), "strictly between 0 and 1"),
         (lambda: make_moons_dataset(noise=-0.1), "noise must be a finite number >= 0"),
-        (lambda: make_circles_dataset(factor=1.0), "factor must be strictly between 0 and 1"),
+        (
+            lambda: make_circles_dataset(factor=1.0),
+            "factor must be a number strictly between 0 and 1",
+        ),
         (lambda: make_breast_cancer_dataset(n_components=0), "n_components must be an int"),
         (lambda: make_breast_cancer_dataset(n_components=31), "from 1 to 30"),
         (lambda: make_moons_dataset(n_samples=10, test_size=0.05), "each part needs at least"),
