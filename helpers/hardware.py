@@ -18,9 +18,6 @@ Introduced in notebook 06.
 from __future__ import annotations
 
 import dataclasses
-import inspect
-import math
-import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -28,9 +25,11 @@ import numpy as np
 import pandas as pd
 import pennylane as qml
 
-from helpers._checks import check_int
+from helpers._checks import check_int, is_real
 from helpers.circuits import forum_circuit, reuploading_circuit
 from helpers.data import make_breast_cancer_dataset, make_circles_dataset, make_moons_dataset
+from helpers.quantum_layer._saving import device_tape
+from helpers.quantum_layer._validate import check_layer_arguments
 from helpers.training import validation_split
 
 #: The QNode argument that receives the data, as in :class:`helpers.KerasLayer`.
@@ -114,37 +113,20 @@ class Recipe:
 
 
 def _check_shapes(qnode: Any, weight_shapes: Any) -> dict[str, tuple[int, ...]]:
-    if not isinstance(qnode, qml.QNode):
-        raise ValueError(f"qnode must be a PennyLane QNode, got {qnode!r}; e.g. forum_circuit(2)")
-    names = set(inspect.signature(qnode.func).parameters)
-    if INPUT_ARGUMENT not in names:
-        raise ValueError(
-            f"the QNode's arguments are {sorted(names)}, with no {INPUT_ARGUMENT!r}; name the "
-            f"data argument {INPUT_ARGUMENT!r}, as KerasLayer expects"
-        )
+    """The KerasLayer's own checks (:mod:`helpers.quantum_layer`), so a circuit this module
+    counts is one the layer accepts, with the same shapes."""
     if not isinstance(weight_shapes, Mapping) or not weight_shapes:
         raise ValueError(
             f"weight_shapes must be a non-empty dict of argument name -> shape, got "
             f"{weight_shapes!r}; pass the KerasLayer's, e.g. {{'weights': (2, 2, 3)}}"
         )
-    shapes = {}
-    for name, shape in weight_shapes.items():
-        if name == INPUT_ARGUMENT or name not in names:
-            raise ValueError(
-                f"weight_shapes names {name!r}, not one of the QNode's weight arguments "
-                f"{sorted(names - {INPUT_ARGUMENT})}; use the names its KerasLayer uses"
-            )
-        dims = shape if isinstance(shape, Sequence) else (shape,)
-        what = f"each dimension of weight_shapes[{name!r}]"
-        shapes[name] = tuple(check_int(d, what, minimum=1) for d in dims)
-    return shapes
+    return check_layer_arguments(qnode, weight_shapes, INPUT_ARGUMENT)
 
 
 def _tape(qnode: qml.QNode, arguments: dict[str, np.ndarray]) -> qml.tape.QuantumScript:
     """The QNode's tape after decomposition to the device's gates (so templates are expanded)."""
     try:
-        numpy_qnode = qnode.update(interface="numpy")
-        return qml.workflow.construct_tape(numpy_qnode, level="device")(**arguments)
+        return device_tape(qnode, arguments)
     except Exception as error:
         shapes = {name: np.shape(value) for name, value in arguments.items()}
         raise ValueError(
@@ -264,8 +246,7 @@ def _check_runs(executions: Any, shots: Any) -> tuple[int, int]:
 
 
 def _check_seconds(value: Any, name: str, *, allow_zero: bool) -> float:
-    number = isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
-    if not number or not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+    if not is_real(value) or value < 0 or (value == 0 and not allow_zero):
         what = "a non-negative" if allow_zero else "a positive"
         raise ValueError(
             f"{name} must be {what} number of seconds, got {value!r}; e.g. the defaults, "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pennylane as qml
@@ -94,22 +95,35 @@ def test_weight_angles_agree_with_autograd_requires_grad():
 
 
 @pytest.mark.parametrize(
-    ("arguments", "message"),
+    ("arguments", "error", "message"),
     [
-        ({"qnode": "circuit"}, "qnode must be a PennyLane QNode"),
-        ({"weight_shapes": {}}, "weight_shapes must be a non-empty dict"),
-        ({"weight_shapes": {"theta": (2, 2, 3)}}, "weight_shapes names 'theta'"),
-        ({"weight_shapes": {"inputs": (2,)}}, "weight_shapes names 'inputs'"),
-        ({"weight_shapes": {"weights": (2, 0, 3)}}, r"each dimension of weight_shapes\['weig"),
-        ({"weight_shapes": {"weights": (2, 3, 3)}}, "could not build the circuit"),
-        ({"n_features": 3}, "could not build the circuit"),
-        ({"n_features": 0}, "n_features must be a positive int"),
+        # the KerasLayer's own checks and messages (helpers/quantum_layer/_validate.py)
+        ({"qnode": "circuit"}, TypeError, "KerasLayer expects a PennyLane QNode, got str"),
+        ({"weight_shapes": {}}, ValueError, "weight_shapes must be a non-empty dict"),
+        ({"weight_shapes": {"theta": (2, 2, 3)}}, ValueError, "unknown: ['theta']"),
+        ({"weight_shapes": {"inputs": (2,)}}, ValueError, "should not have its dimension"),
+        ({"weight_shapes": {"weights": (2, -1, 3)}}, ValueError, "is not a non-negative int"),
+        ({"weight_shapes": {"weights": (2, 3, 3)}}, ValueError, "could not build the circuit"),
+        ({"n_features": 3}, ValueError, "could not build the circuit"),
+        ({"n_features": 0}, ValueError, "n_features must be a positive int"),
     ],
 )
-def test_parameter_shift_circuits_bad_arguments(arguments, message):
+def test_parameter_shift_circuits_bad_arguments(arguments, error, message):
     given = {"qnode": forum_circuit(2), "weight_shapes": {"weights": (2, 2, 3)}, "n_features": 2}
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(error, match=re.escape(message)):
         parameter_shift_circuits(**{**given, **arguments})
+
+
+def test_parameter_shift_circuits_read_weight_shapes_as_the_layer_does():
+    # an int 1 is a scalar weight, as in KerasLayer (and the old qml.qnn.KerasLayer)
+    device = qml.device("default.qubit", wires=1)
+
+    @qml.qnode(device)
+    def scalar(inputs, weights):
+        qml.RX(inputs[0] * weights, wires=0)
+        return qml.expval(qml.PauliZ(0))
+
+    assert parameter_shift_circuits(scalar, {"weights": 1}, 1) == 2
 
 
 def test_parameter_shift_circuits_refuse_circuits_it_cannot_count():
@@ -132,12 +146,12 @@ def test_parameter_shift_circuits_refuse_circuits_it_cannot_count():
             qml.RY(weights[0], wires=0)
         return qml.expval(qml.PauliZ(0))
 
-    with pytest.raises(ValueError, match="with no 'inputs'; name the data argument"):
-        parameter_shift_circuits(no_inputs, {"weights": 1}, 1)
+    with pytest.raises(TypeError, match="QNode must include an argument with name inputs"):
+        parameter_shift_circuits(no_inputs, {"weights": (1,)}, 1)
     with pytest.raises(ValueError, match="no gate angle depends on"):
-        parameter_shift_circuits(weights_unused, {"weights": 1}, 1)
+        parameter_shift_circuits(weights_unused, {"weights": (1,)}, 1)
     with pytest.raises(ValueError, match="gates change with the values of 'weights'"):
-        parameter_shift_circuits(branching, {"weights": 1}, 1)
+        parameter_shift_circuits(branching, {"weights": (1,)}, 1)
 
 
 # ------------------------------------------------------------------------ executions

@@ -100,20 +100,7 @@ class KerasLayer(keras.layers.Layer):
         weight_specs: Mapping[str, Mapping[str, Any]] | None = None,
         **kwargs: Any,
     ) -> None:
-        if not isinstance(qnode, qml.QNode):
-            raise TypeError(
-                f"KerasLayer expects a PennyLane QNode, got {type(qnode).__name__}; decorate "
-                "your circuit function with @qml.qnode(device)."
-            )
-        if not isinstance(weight_shapes, Mapping):
-            raise TypeError(
-                f"weight_shapes must be a dict from the QNode's weight arguments to shapes, got "
-                f"{type(weight_shapes).__name__}; e.g. weight_shapes={{'weights': (2, 4, 3)}}"
-            )
-        self.weight_shapes = {
-            k: _validate.normalise_weight_shape(k, v) for k, v in weight_shapes.items()
-        }
-        _validate.validate_signature(qnode, self.weight_shapes, self.input_arg)
+        self.weight_shapes = _validate.check_layer_arguments(qnode, weight_shapes, self.input_arg)
         weight_specs = dict(weight_specs or {})
         unknown = set(weight_specs) - set(self.weight_shapes)
         if unknown:

@@ -61,11 +61,18 @@ def circuit_record(
     }
 
 
+def device_tape(qnode: qml.QNode, arguments: Mapping[str, Any]) -> qml.tape.QuantumScript:
+    """The tape a QNode runs on NumPy ``arguments``, after PennyLane's decomposition to the
+    device's gates (templates expanded). :func:`helpers.parameter_shift_circuits` counts its
+    gates too."""
+    dry = qnode.update(interface="numpy")
+    return qml.workflow.construct_tape(dry, level="device")(**arguments)
+
+
 def fingerprint(qnode: qml.QNode, arguments: Mapping[str, Any]) -> list[str]:
     """The gates (with their wires) and measurements a QNode runs on ``arguments``, one string
     each, after PennyLane's decomposition to the device's gates."""
-    dry = qnode.update(interface="numpy")
-    tape = qml.workflow.construct_tape(dry, level="device")(**arguments)
+    tape = device_tape(qnode, arguments)
     ops = [f"{op.name}({','.join(str(w) for w in op.wires)})" for op in tape.operations]
     return ops + [str(m) for m in tape.measurements]
 

@@ -88,6 +88,29 @@ def normalise_weight_shape(name: str, size: Any) -> tuple[int, ...]:
     return (int(size),) if size > 1 else ()
 
 
+def check_layer_arguments(
+    qnode: Any, weight_shapes: Any, input_arg: str
+) -> dict[str, tuple[int, ...]]:
+    """The checks ``KerasLayer(qnode, weight_shapes, ...)`` makes, with the shapes it uses:
+    ``qnode`` is a QNode taking ``input_arg`` and one argument per entry of ``weight_shapes``,
+    whose shapes are normalised as the old layer did (:func:`normalise_weight_shape`).
+    :func:`helpers.parameter_shift_circuits` checks its arguments with it too.
+    """
+    if not isinstance(qnode, qml.QNode):
+        raise TypeError(
+            f"KerasLayer expects a PennyLane QNode, got {type(qnode).__name__}; decorate "
+            "your circuit function with @qml.qnode(device)."
+        )
+    if not isinstance(weight_shapes, Mapping):
+        raise TypeError(
+            f"weight_shapes must be a dict from the QNode's weight arguments to shapes, got "
+            f"{type(weight_shapes).__name__}; e.g. weight_shapes={{'weights': (2, 4, 3)}}"
+        )
+    shapes = {k: normalise_weight_shape(k, v) for k, v in weight_shapes.items()}
+    validate_signature(qnode, shapes, input_arg)
+    return shapes
+
+
 def normalise_output_dim(output_dim: Any) -> int | tuple[int, ...] | None:
     """Turns ``output_dim`` into an int, a tuple or None, as ``qml.qnn.KerasLayer`` did.
 
