@@ -36,15 +36,12 @@ from helpers.comparison import (
     split_contrast_interval,
 )
 from helpers.csv_data import load_csv_dataset
-from helpers.data import ANGLE_RANGE as ANGLE_RANGE  # from helpers.scaling, not yet in __all__
 from helpers.data import (
     Dataset,
-    check_feature_count,
     make_breast_cancer_dataset,
     make_circles_dataset,
     make_moons_dataset,
 )
-from helpers.data import scale_to_angles as scale_to_angles
 from helpers.deep_head import (
     OUTCOMES,
     SETTINGS,
@@ -127,6 +124,7 @@ from helpers.plotting import (
 from helpers.quantum_layer import BACKEND, KerasLayer
 from helpers.reproducibility import environment_versions, run_in_backend, set_seed
 from helpers.saving import outputs_dir, save_and_reload
+from helpers.scaling import ANGLE_RANGE, check_feature_count, scale_to_angles
 from helpers.shots import gradient_spread, noise_sweep, with_weights
 from helpers.summaries import epochs_to_stay, epochs_to_threshold, format_mean_sd, summarize_runs
 from helpers.training import (
@@ -151,6 +149,7 @@ from helpers.transfer import (
 
 __all__ = [
     "ANGLE_MAPS",
+    "ANGLE_RANGE",
     "ARCHITECTURES",
     "BACKEND",
     "BENCHMARK_MODELS",
@@ -265,6 +264,7 @@ __all__ = [
     "run_tasks",
     "sampled_forum_circuit",
     "save_and_reload",
+    "scale_to_angles",
     "set_seed",
     "setting_data",
     "snapshot_weights",

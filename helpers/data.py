@@ -31,10 +31,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from helpers._checks import check_fraction, check_int, check_non_negative, check_seed
-
-# scale_to_angles is used below; ANGLE_RANGE and check_feature_count are only re-exported, so that
-# helpers/__init__.py can keep importing all three from helpers.data.
-from helpers.scaling import ANGLE_RANGE, check_feature_count, scale_to_angles  # noqa: F401
+from helpers.scaling import scale_to_angles
 
 _MIN_SAMPLES = 10
 _MAX_PCA_COMPONENTS = 30  # the breast-cancer data has 30 features
