@@ -20,6 +20,7 @@ import pandas as pd
 from helpers._checks import (
     check_batch_size,
     check_epochs,
+    check_fraction,
     check_int,
     check_seed,
     check_seeds,
@@ -304,11 +305,11 @@ def validation_split(
     Example:
         >>> x_fit, x_val, y_fit, y_val = validation_split(data.x_train, data.y_train, 0.2)
     """
-    if isinstance(fraction, bool) or not isinstance(fraction, int | float) or not 0 < fraction < 1:
-        raise ValueError(
-            f"validation_fraction must be a number strictly between 0 and 1, got {fraction!r}; "
-            "e.g. validation_fraction=0.2 keeps a fifth of the training split for validation"
-        )
+    fraction = check_fraction(
+        fraction,
+        "validation_fraction",
+        fix="e.g. validation_fraction=0.2 keeps a fifth of the training split for validation",
+    )
     from sklearn.model_selection import train_test_split
 
     x_fit, x_val, y_fit, y_val = train_test_split(

@@ -19,9 +19,14 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 from helpers import (
+    build_feature_extractor,
     build_forum_model,
+    build_hybrid_with_head,
     forum_circuit,
+    forum_quantum_layer,
+    head_layers,
     make_fourier_dataset,
+    make_optimizer,
     model_spectrum,
     plot_decision_boundary,
     plot_grid,
@@ -30,10 +35,11 @@ from helpers import (
     reuploading_circuit,
     set_seed,
     spectrum_grid,
+    validation_split,
 )
 from helpers.benchmark import run_benchmark, run_one, summarize_benchmark
 from helpers.data import make_breast_cancer_dataset, make_moons_dataset
-from helpers.models import build_classical_model
+from helpers.models import build_classical_model, hidden_units_for_budget
 from helpers.summaries import epochs_to_threshold, summarize_runs
 from helpers.training import fit_over_seeds, fit_sklearn_over_seeds
 
@@ -358,6 +364,70 @@ CASES = [
     ),
     ("accept/spectrum_grid np.int64", lambda: spectrum_grid(INT64(8)).shape, None, (8, 1)),
     ("accept/plot_grid np.int64", lambda: len(plot_grid(INT64(3), ncols=INT64(2))[1]), None, 3),
+    # --- model builders (issue 20: one validator for sizes, fractions and choices) ---
+    (
+        "head/dropout=1",
+        lambda: build_hybrid_with_head(2, dropout=1.0),
+        ValueError,
+        "dropout must be a number from 0 up to (not including) 1, got 1.0",
+    ),
+    ("head/dropout=True", lambda: head_layers(dropout=True), ValueError, "dropout must be a num"),
+    ("head/n_outputs=0", lambda: head_layers(n_outputs=0), ValueError, "n_outputs must be a pos"),
+    (
+        "head/hidden_units=(5, 0)",
+        lambda: head_layers((5, 0)),
+        ValueError,
+        "each of hidden_units must be a positive int, got 0",
+    ),
+    (
+        "forum/n_outputs=1.0",
+        lambda: build_forum_model(2, n_outputs=1.0),
+        ValueError,
+        "n_outputs must be a positive int",
+    ),
+    (
+        "forum_quantum_layer/n_layers=0",
+        lambda: forum_quantum_layer(2, 0),
+        ValueError,
+        "n_layers must be a positive int, got 0; e.g. n_layers=2",
+    ),
+    (
+        "make_optimizer/rmsprop",
+        lambda: make_optimizer("rmsprop", 0.1),
+        ValueError,
+        "optimizer must be one of ['adam', 'sgd'], got 'rmsprop'",
+    ),
+    (
+        "architecture/deep",
+        lambda: quantum_layers_for("deep", 2, 2),
+        ValueError,
+        "architecture must be one of ['single', 'reuploading', 'stacked_distinct'",
+    ),
+    (
+        "extractor/angles=relu",
+        lambda: build_feature_extractor(4, 4, angles="relu"),
+        ValueError,
+        "angles must be one of ['linear', 'sigmoid_pi', 'tanh_half_pi', 'tanh_pi'], got 'relu'",
+    ),
+    (
+        "budget/param_budget=0",
+        lambda: hidden_units_for_budget(2, 0),
+        ValueError,
+        "param_budget must be a positive int",
+    ),
+    (
+        "validation_split/fraction=1",
+        lambda: validation_split(X, Y, 1),
+        ValueError,
+        "validation_fraction must be a number strictly between 0 and 1, got 1",
+    ),
+    ("accept/budget np.int64", lambda: hidden_units_for_budget(INT64(2), INT64(33)), None, 8),
+    (
+        "accept/head np.int64 sizes",
+        lambda: [layer.name for layer in head_layers((INT64(5),), dropout=0, n_outputs=INT64(1))],
+        None,
+        ["hidden_1", "output"],
+    ),
 ]
 
 
