@@ -101,10 +101,9 @@ def scaling_circuit(n_qubits: int, simulator: str) -> Any:
 
 def measure(simulator: str, n_qubits: int) -> dict[str, float]:
     """Runs in a worker process whose KERAS_BACKEND is already set to jax."""
-    import keras
     import numpy as np
 
-    from helpers import KerasLayer, set_seed
+    from helpers import build_forum_model, set_seed
 
     set_seed(0)
     steps = steps_for(n_qubits)
@@ -112,11 +111,9 @@ def measure(simulator: str, n_qubits: int) -> dict[str, float]:
     x = rng.uniform(0, np.pi, size=(BATCH * steps, n_qubits)).astype("float32")
     y = (rng.random(BATCH * steps) > 0.5).astype("float32")
     qnode = scaling_circuit(n_qubits, simulator)
-    qlayer = KerasLayer(qnode, {"weights": (N_LAYERS, n_qubits, 3)}, output_dim=n_qubits)
-    model = keras.Sequential(
-        [keras.Input((n_qubits,)), qlayer, keras.layers.Dense(1, activation="sigmoid")]
+    model = build_forum_model(
+        n_qubits, N_LAYERS, circuit=qnode, output_activation="sigmoid", optimizer="adam", metrics=()
     )
-    model.compile(keras.optimizers.Adam(0.05), loss="binary_crossentropy")
 
     start = time.perf_counter()
     model.fit(x[:BATCH], y[:BATCH], batch_size=BATCH, epochs=1, verbose=0)

@@ -49,19 +49,16 @@ def shot_circuit(n_qubits: int, shots: int) -> Any:
 
 def measure(n_qubits: int, shots: int | None = None) -> dict[str, float]:
     """Runs in a worker process whose KERAS_BACKEND is already set."""
-    import keras
     import numpy as np
 
-    from helpers import BACKEND, KerasLayer, forum_circuit, set_seed
+    from helpers import BACKEND, build_forum_model, forum_circuit, set_seed
 
     set_seed(0)
     rng = np.random.default_rng(0)
     x = rng.uniform(0, np.pi, size=(BATCH * STEPS, n_qubits)).astype("float32")
     y = (rng.random(BATCH * STEPS) > 0.5).astype("float32")
     circuit = shot_circuit(n_qubits, shots) if shots else forum_circuit(n_qubits)
-    qlayer = KerasLayer(circuit, {"weights": (N_LAYERS, n_qubits, 3)}, output_dim=n_qubits)
-    model = keras.Sequential([keras.Input((n_qubits,)), qlayer, keras.layers.Dense(1)])
-    model.compile(keras.optimizers.SGD(learning_rate=0.05), loss="binary_crossentropy")
+    model = build_forum_model(n_qubits, N_LAYERS, circuit=circuit, metrics=())  # SGD 0.05, BCE
 
     start = time.perf_counter()
     model.fit(x[:BATCH], y[:BATCH], batch_size=BATCH, epochs=1, verbose=0)
@@ -80,6 +77,7 @@ def measure(n_qubits: int, shots: int | None = None) -> dict[str, float]:
             "peak_mb": peak_mb,
         }
 
+    qlayer = model.get_layer("quantum")
     weights = qlayer.qnode_weights["weights"].numpy().astype("float64")
     batch = x[:BATCH].astype("float64")
     if BACKEND == "jax":

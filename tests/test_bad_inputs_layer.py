@@ -16,7 +16,7 @@ import numpy as np
 import pennylane as qml
 import pytest
 
-from helpers import KerasLayer, forum_circuit
+from helpers import KerasLayer, build_forum_model, forum_circuit
 
 RNG = np.random.default_rng(7)
 SHAPES = {"weights": (1, 2, 3)}
@@ -53,9 +53,7 @@ def layer(shapes: Any = SHAPES, output_dim: Any = 2, qnode: Any = None) -> Keras
 
 
 def forum_model() -> keras.Model:
-    model = keras.Sequential([keras.Input((2,)), layer(), keras.layers.Dense(1)])
-    model.compile(keras.optimizers.SGD(learning_rate=0.05), loss="binary_crossentropy")
-    return model
+    return build_forum_model(2, n_layers=1, metrics=())
 
 
 def fit_with_nan() -> None:

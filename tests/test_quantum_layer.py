@@ -12,7 +12,7 @@ import pennylane as qml
 import pytest
 from pennylane import numpy as pnp
 
-from helpers import BACKEND, KerasLayer, forum_circuit, set_seed
+from helpers import BACKEND, KerasLayer, build_forum_model, forum_circuit, set_seed
 
 RNG = np.random.default_rng(1234)
 
@@ -38,11 +38,7 @@ def make_circuit(n_qubits: int, measurement: str = "expvals") -> qml.QNode:
 
 def forum_model(n_qubits: int, n_layers: int = 2, activation: str | None = None) -> keras.Model:
     """The forum's baseline: KerasLayer then Dense(1), SGD 0.05, binary cross-entropy."""
-    qlayer = KerasLayer(forum_circuit(n_qubits), {"weights": (n_layers, n_qubits, 3)}, n_qubits)
-    head = keras.layers.Dense(1, activation=activation)
-    model = keras.Sequential([keras.Input((n_qubits,)), qlayer, head])
-    model.compile(keras.optimizers.SGD(learning_rate=0.05), loss="binary_crossentropy")
-    return model
+    return build_forum_model(n_qubits, n_layers, output_activation=activation, metrics=())
 
 
 def loss_gradients(layer: KerasLayer, x: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, ...]:
