@@ -4,20 +4,20 @@ Import what a notebook needs from here, e.g. ``from helpers import KerasLayer, s
 One module per responsibility; ``helpers/README.md`` lists them and what each holds.
 """
 
-from helpers.benchmark import (
+from helpers.benchmark import run_benchmark, run_one, tune_one
+from helpers.benchmark_models import (
     BENCHMARK_MODELS,
     LEARNING_RATES,
     BenchmarkModel,
     benchmark_model,
-    benchmark_verdict,
-    paired_differences,
     register_model,
     registered_models,
+)
+from helpers.benchmark_stats import (
+    benchmark_verdict,
+    paired_differences,
     results_for_csv,
-    run_benchmark,
-    run_one,
     summarize_benchmark,
-    tune_one,
 )
 from helpers.circuits import (
     NOISE_CHANNELS,

@@ -7,21 +7,20 @@ benchmarking quantum machine learning models" (arXiv:2403.07059):
 * every dataset is split several times (stratified, a different split seed each time), so the
   spread covers the data as well as the initialisation;
 * every model family is tuned on the training split only: the Keras models pick their learning
-  rate on a validation part carved from the training split (:data:`LEARNING_RATES`), the
-  scikit-learn models pick their size or regularisation by cross-validation on it;
+  rate on a validation part carved from the training split
+  (:data:`helpers.benchmark_models.LEARNING_RATES`), the scikit-learn models pick their size or
+  regularisation by cross-validation on it;
 * models are compared on the same test points, split by split and seed by seed, with a 95%
   interval from a bootstrap over splits, seeds and test points
-  (:func:`helpers.comparison.split_contrast_interval`);
-* controls: the re-uploading circuit without entanglement, a frozen random circuit (a fixed
-  feature map; only the readout trains), and the classical Fourier surrogate of Schreiber,
-  Eisert and Meyer (2023, PRL 131, 100803): logistic regression on the trigonometric features
-  the circuit can express.
+  (:mod:`helpers.benchmark_stats`);
+* controls: the re-uploading circuit without entanglement, a frozen random circuit and the
+  classical Fourier surrogate (:mod:`helpers.benchmark_models`).
 
-A model is a :class:`BenchmarkModel` in an open registry: :func:`register_model` adds one
-(a name and a fit function), :func:`benchmark_model` looks one up. Each (dataset split, model,
-seed) is one task for :func:`run_one`; :func:`run_benchmark` runs the tuning tasks, then the
-training tasks, through :func:`helpers.engine.run_tasks`: serially, on the cores of one
-machine, or on a Dask cluster (``scheduler=``).
+This module runs it. Each (dataset split, model, seed) is one task for :func:`run_one`;
+:func:`run_benchmark` runs the tuning tasks (:func:`tune_one`), then the training tasks,
+through :func:`helpers.engine.run_tasks`: serially, on the cores of one machine, or on a Dask
+cluster (``scheduler=``). The models live in :mod:`helpers.benchmark_models`, the tables and
+verdicts drawn from the results in :mod:`helpers.benchmark_stats`.
 
 Introduced in notebook 05.
 """
@@ -30,18 +29,12 @@ from __future__ import annotations
 
 import os
 import time
-import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import keras
 import numpy as np
 import pandas as pd
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegressionCV
-from sklearn.model_selection import GridSearchCV
-from sklearn.neural_network import MLPClassifier
 
 from helpers._checks import (
     check_batch_size,
@@ -50,309 +43,17 @@ from helpers._checks import (
     check_seed,
     check_seeds,
     check_split,
-    check_unique_rows,
 )
-from helpers.comparison import split_contrast_interval
+from helpers.benchmark_models import _REGISTRY, BenchmarkModel, benchmark_model
+from helpers.comparison import _correct_mask
 from helpers.data import Dataset
-from helpers.fourier import trig_features
-from helpers.introspection import count_trainable_params
-from helpers.models import (
-    build_classical_model,
-    build_depth_model,
-    build_forum_model,
-    build_hybrid_with_head,
-)
 from helpers.reproducibility import set_seed
 from helpers.training import validation_split
 
-#: Learning rates every Keras model chooses from, on a validation part of the training split.
-LEARNING_RATES: tuple[float, ...] = (0.01, 0.05, 0.2)
 #: The share of the training split held out to choose the learning rate.
 VALIDATION_FRACTION = 0.25
 #: The most features (qubits) a benchmark dataset may have; simulation cost doubles per qubit.
 MAX_QUBITS = 8
-#: Encoding blocks of the re-uploading models, and so the surrogate's degree.
-BLOCKS = 3
-FAMILIES = ("hybrid", "control", "classical")
-
-Predict = Callable[[np.ndarray], np.ndarray]
-#: ``fit(data, seed, epochs, batch_size, hyper) -> (predict, parameters)``: trains on
-#: ``data.x_train`` only; ``hyper`` is the value :attr:`BenchmarkModel.grid` tuning chose.
-FitFunction = Callable[[Dataset, int, int, int, Any], tuple[Predict, int]]
-
-
-@dataclass(frozen=True)
-class BenchmarkModel:
-    """One row of the benchmark: a name, a family, a fit function and what it tunes.
-
-    Attributes:
-        name: the row label, e.g. ``"re-uploading (04)"``.
-        family: ``"hybrid"``, ``"control"`` or ``"classical"``.
-        fit: a :data:`FitFunction`.
-        settings: the fixed settings and what is tuned, in words.
-        grid: values of one hyper-parameter to choose from on a validation part of the
-            training split (passed to ``fit`` as ``hyper``), or ``None`` when ``fit`` tunes
-            itself (e.g. by cross-validation) or has nothing to tune.
-        seeded: ``False`` for a model with no randomness, which then runs once per split
-            and is copied to every seed.
-    """
-
-    name: str
-    family: str
-    fit: FitFunction
-    settings: str = ""
-    grid: tuple[Any, ...] | None = None
-    seeded: bool = True
-
-
-_REGISTRY: dict[str, BenchmarkModel] = {}
-
-
-def register_model(
-    name: str,
-    family: str,
-    fit: FitFunction,
-    settings: str = "",
-    grid: Sequence[Any] | None = None,
-    seeded: bool = True,
-    replace: bool = False,
-) -> BenchmarkModel:
-    """Adds a model to the benchmark's registry and returns it.
-
-    ``fit(data, seed, epochs, batch_size, hyper)`` must train on ``data.x_train`` and
-    ``data.y_train`` only and return ``(predict, parameters)``, where ``predict(x)`` gives the
-    probability of class 1 per sample. With ``grid``, :func:`run_benchmark` first trains one
-    model per value on a validation part of the training split and passes the best value as
-    ``hyper``. A name already registered is an error unless ``replace=True``.
-
-    Example:
-        >>> def fit_tree(data, seed, epochs, batch_size, hyper):
-        ...     tree = DecisionTreeClassifier(max_depth=hyper, random_state=seed)
-        ...     tree.fit(data.x_train, data.y_train)
-        ...     return (lambda x: tree.predict_proba(x)[:, 1]), tree.tree_.node_count
-        >>> register_model("decision tree", "classical", fit_tree, grid=(2, 4, 8))
-    """
-    if not isinstance(name, str) or not name.strip():
-        raise ValueError(f"name must be a non-empty string, got {name!r}")
-    if family not in FAMILIES:
-        raise ValueError(f"family must be one of {FAMILIES}, got {family!r}")
-    if not callable(fit):
-        raise TypeError(
-            f"fit must be a function fit(data, seed, epochs, batch_size, hyper) -> "
-            f"(predict, parameters), got {type(fit).__name__}"
-        )
-    if grid is not None and len(grid) < 2:
-        raise ValueError(f"grid needs at least two values to choose from, got {grid!r}")
-    if name in _REGISTRY and not replace:
-        raise ValueError(
-            f"a model named {name!r} is already registered; choose another name or pass "
-            "replace=True"
-        )
-    model = BenchmarkModel(
-        name, family, fit, settings, None if grid is None else tuple(grid), seeded
-    )
-    _REGISTRY[name] = model
-    return model
-
-
-def benchmark_model(model: str | BenchmarkModel) -> BenchmarkModel:
-    """The registered model of that name (a :class:`BenchmarkModel` is returned as it is).
-
-    Example:
-        >>> benchmark_model("logistic regression").family
-        'classical'
-    """
-    if isinstance(model, BenchmarkModel):
-        return model
-    if model not in _REGISTRY:
-        raise ValueError(f"unknown benchmark model {model!r}; choose from {list(_REGISTRY)}")
-    return _REGISTRY[model]
-
-
-def registered_models() -> pd.DataFrame:
-    """The registry as a table: name, family, settings, what is tuned.
-
-    Example:
-        >>> registered_models().columns.tolist()
-        ['model', 'family', 'settings', 'tuned on the training split']
-    """
-    return pd.DataFrame(
-        [
-            {
-                "model": m.name,
-                "family": m.family,
-                "settings": m.settings,
-                "tuned on the training split": (
-                    f"learning rate from {list(m.grid)}" if m.grid else "inside fit, or nothing"
-                ),
-            }
-            for m in _REGISTRY.values()
-        ]
-    )
-
-
-# ---------------------------------------------------------------------------- built-in models
-def _probability(net: keras.Model) -> Predict:
-    return lambda x: np.asarray(net(x, training=False)).reshape(len(x), -1)[:, -1]
-
-
-@dataclass(frozen=True)
-class _KerasFit:
-    """The :data:`FitFunction` of a Keras model built by ``build(n_features, learning_rate)``
-    (a class at module level, so that it pickles by reference for worker processes)."""
-
-    build: Callable[[int, float], keras.Model]
-
-    def __call__(self, data: Dataset, seed: int, epochs: int, batch_size: int, hyper: Any) -> Any:
-        net = self.build(data.n_features, 0.05 if hyper is None else float(hyper))
-        net.fit(data.x_train, data.y_train, epochs=epochs, batch_size=batch_size, verbose=0)
-        return _probability(net), int(net.count_params())
-
-
-def _reuploading(n: int, lr: float) -> keras.Model:
-    return build_depth_model("reuploading", n, BLOCKS, learning_rate=lr)
-
-
-def _no_entanglement(n: int, lr: float) -> keras.Model:
-    return build_depth_model("reuploading", n, BLOCKS, learning_rate=lr, entangle=False)
-
-
-def _frozen_random(n: int, lr: float) -> keras.Model:
-    return build_depth_model("reuploading", n, BLOCKS, learning_rate=lr, frozen_random=True)
-
-
-def _budget(n: int) -> int:
-    return count_trainable_params(build_depth_model("reuploading", n, BLOCKS))
-
-
-def _mlp_same_budget(n: int, lr: float) -> keras.Model:
-    return build_classical_model(n, _budget(n), optimizer="adam", learning_rate=lr)
-
-
-def _forum(n: int, lr: float) -> keras.Model:
-    return build_forum_model(
-        n, output_activation="sigmoid", learning_rate=lr, metrics=["binary_accuracy"]
-    )
-
-
-def _dense5_head(n: int, lr: float) -> keras.Model:
-    return build_hybrid_with_head(
-        n,
-        hidden_units=(5,),
-        kernel_initializer="glorot_uniform",
-        dropout=0.0,
-        n_outputs=1,
-        optimizer="adam",
-        learning_rate=lr,
-        metrics=["binary_accuracy"],
-    )
-
-
-class _QuietLogisticCV(LogisticRegressionCV):
-    """``LogisticRegressionCV`` scored by accuracy, without scikit-learn 1.9's notices about
-    defaults that change in 1.10/1.11 (the course pins scikit-learn)."""
-
-    def fit(self, x: np.ndarray, y: np.ndarray, **kwargs: Any) -> _QuietLogisticCV:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", FutureWarning)
-            return super().fit(x, y, **kwargs)
-
-
-def _logistic_cv(cs: list[float]) -> LogisticRegressionCV:
-    return _QuietLogisticCV(Cs=cs, cv=3, max_iter=5000, scoring="accuracy")
-
-
-def _fit_logistic(data: Dataset, seed: int, epochs: int, batch_size: int, hyper: Any) -> Any:
-    model = _logistic_cv([0.01, 0.1, 1.0, 10.0, 100.0]).fit(data.x_train, data.y_train)
-    return (lambda x: model.predict_proba(x)[:, 1]), int(model.coef_.size + 1)
-
-
-def _fit_surrogate(data: Dataset, seed: int, epochs: int, batch_size: int, hyper: Any) -> Any:
-    features, _ = trig_features(data.x_train, BLOCKS)
-    model = _logistic_cv([0.01, 0.1, 1.0, 10.0]).fit(features, data.y_train)
-
-    def predict(x: np.ndarray) -> np.ndarray:
-        return model.predict_proba(trig_features(x, BLOCKS)[0])[:, 1]
-
-    return predict, int(model.coef_.size + 1)
-
-
-_MLP_GRID = {"hidden_layer_sizes": [(8,), (32,), (32, 32)], "alpha": [1e-4, 1e-2]}
-
-
-def _fit_tuned_mlp(data: Dataset, seed: int, epochs: int, batch_size: int, hyper: Any) -> Any:
-    mlp = MLPClassifier(solver="lbfgs", max_iter=500, random_state=seed)
-    with warnings.catch_warnings():
-        # Some grid points stop before converging; cross-validation scores them as they are.
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        best = GridSearchCV(mlp, _MLP_GRID, cv=3).fit(data.x_train, data.y_train).best_estimator_
-    parameters = sum(w.size for w in best.coefs_ + best.intercepts_)
-    return (lambda x: best.predict_proba(x)[:, 1]), int(parameters)
-
-
-def _register_builtins() -> None:
-    lr = "learning rate tuned"
-    for name, family, build, settings in [
-        ("re-uploading (04)", "hybrid", _reuploading, f"{BLOCKS} blocks, Adam, {lr}"),
-        ("forum baseline + sigmoid (01)", "hybrid", _forum, f"2 circuit layers, SGD, {lr}"),
-        ("hybrid + Dense(5) head (02)", "hybrid", _dense5_head, f"Glorot, Adam, {lr}"),
-        (
-            "re-uploading, no entanglement",
-            "control",
-            _no_entanglement,
-            f"(04) with Rot gates only, no CNOTs, Adam, {lr}",
-        ),
-        (
-            "re-uploading, frozen random circuit",
-            "control",
-            _frozen_random,
-            f"(04) with circuit weights uniform in [0, 2π) and frozen; readout only, {lr}",
-        ),
-        (
-            "MLP, same budget",
-            "classical",
-            _mlp_same_budget,
-            f"tanh, as many parameters as (04), {lr}",
-        ),
-    ]:
-        register_model(name, family, _KerasFit(build), settings, grid=LEARNING_RATES)
-    register_model(
-        "Fourier surrogate",
-        "control",
-        _fit_surrogate,
-        f"logistic regression on the (2·{BLOCKS}+1)^d − 1 trigonometric features of (04); "
-        "C by 3-fold CV",
-        seeded=False,
-    )
-    register_model(
-        "logistic regression", "classical", _fit_logistic, "C by 3-fold CV", seeded=False
-    )
-    register_model(
-        "MLP, tuned",
-        "classical",
-        _fit_tuned_mlp,
-        "scikit-learn MLP (L-BFGS), width and alpha from 6 settings by 3-fold CV",
-    )
-
-
-_register_builtins()
-
-#: The models notebook 05 compares, in table order.
-BENCHMARK_MODELS: tuple[str, ...] = (
-    "re-uploading (04)",
-    "re-uploading, no entanglement",
-    "re-uploading, frozen random circuit",
-    "Fourier surrogate",
-    "MLP, same budget",
-    "logistic regression",
-    "MLP, tuned",
-)
-
-
-# ---------------------------------------------------------------------------- tasks
-def _correct(predict: Predict, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    predicted = np.asarray(predict(x)).reshape(len(x)) > 0.5
-    return predicted == (np.asarray(y) > 0.5)
 
 
 def tune_one(
@@ -382,7 +83,7 @@ def tune_one(
         keras.backend.clear_session()  # no state from earlier tasks in this process
         set_seed(seed)
         predict, _ = model.fit(inner, seed, epochs, batch_size, value)
-        scores.append(float(np.mean(_correct(predict, x_val, y_val))))
+        scores.append(float(np.mean(_correct_mask(predict(x_val), y_val))))
         keras.backend.clear_session()
     return model.grid[int(np.argmax(scores))]
 
@@ -433,7 +134,7 @@ def run_one(
     set_seed(seed)
     predict, parameters = model.fit(data, seed, epochs, batch_size, hyper)
     seconds = time.perf_counter() - start
-    correct = _correct(predict, data.x_test, data.y_test)
+    correct = _correct_mask(predict(data.x_test), data.y_test)
     row = {
         "dataset": data.name,
         "split": int(split),
@@ -441,7 +142,7 @@ def run_one(
         "family": model.family,
         "seed": seed,
         "hyper": hyper,
-        "train_accuracy": float(np.mean(_correct(predict, data.x_train, data.y_train))),
+        "train_accuracy": float(np.mean(_correct_mask(predict(data.x_train), data.y_train))),
         "test_accuracy": float(np.mean(correct)),
         "fit_seconds": seconds,
         "parameters": parameters,
@@ -529,7 +230,8 @@ def run_benchmark(
     Args:
         datasets: ``Dataset`` objects (one fixed split each), or with ``splits`` functions
             ``seed -> Dataset`` called once per split seed.
-        models: names from :func:`registered_models` (or :class:`BenchmarkModel` objects).
+        models: names from :func:`helpers.benchmark_models.registered_models` (or
+            :class:`BenchmarkModel` objects).
         seeds: distinct training seeds.
         epochs: epochs for every Keras model (at least 1).
         n_jobs: joblib's worker count on this machine (``-1`` every core, ``1`` this process).
@@ -553,19 +255,8 @@ def run_benchmark(
     if n_jobs == 0:
         raise ValueError("n_jobs must be a non-zero int, got 0; use -1 for every core or 1")
     built = _datasets_by_split(datasets, splits)
-
-    def cost(data: Dataset, model: BenchmarkModel) -> tuple[int, bool]:
-        return (-data.n_features * len(data.y_train), model.family == "classical")
-
-    tuning = sorted(
-        ((m, d, epochs, batch_size) for _, d in built for m in resolved if m.grid is not None),
-        key=lambda t: cost(t[1], t[0]),
-    )
+    chosen, tune_seconds = _tune_per_split(built, resolved, epochs, batch_size, n_jobs, scheduler)
     split_of = {id(d): s for s, d in built}
-    tuned = run_tasks(_timed_tune, tuning, n_jobs=n_jobs, scheduler=scheduler)
-    keys = [(id(t[1]), t[0].name) for t in tuning]
-    chosen = {key: value for key, (value, _) in zip(keys, tuned, strict=True)}
-    tune_seconds = {key: seconds for key, (_, seconds) in zip(keys, tuned, strict=True)}
     tasks = sorted(
         (
             (m, d, s, epochs, batch_size, chosen.get((id(d), m.name)), split_of[id(d)])
@@ -573,9 +264,52 @@ def run_benchmark(
             for m in resolved
             for s in (seeds if m.seeded else seeds[:1])
         ),
-        key=lambda t: cost(t[1], t[0]),
+        key=lambda t: _cost(t[1], t[0]),
     )
     rows = run_tasks(run_one, tasks, n_jobs=n_jobs, scheduler=scheduler)
+    return _results_table(rows, tasks, seeds, tune_seconds, built, resolved)
+
+
+def _cost(data: Dataset, model: BenchmarkModel) -> tuple[int, bool]:
+    """A sort key that starts the longest tasks first: most features × training samples, then
+    the hybrid and control families before the classical one."""
+    return (-data.n_features * len(data.y_train), model.family == "classical")
+
+
+def _tune_per_split(
+    built: list[tuple[int, Dataset]],
+    resolved: list[BenchmarkModel],
+    epochs: int,
+    batch_size: int,
+    n_jobs: int,
+    scheduler: Any,
+) -> tuple[dict[tuple[int, str], Any], dict[tuple[int, str], float]]:
+    """Phase 1 of :func:`run_benchmark`: :func:`tune_one` for every dataset split and model with
+    a grid. Returns the chosen values and the seconds each tuning took, keyed by
+    ``(id(dataset), model name)``."""
+    from helpers.engine import run_tasks
+
+    tuning = sorted(
+        ((m, d, epochs, batch_size) for _, d in built for m in resolved if m.grid is not None),
+        key=lambda t: _cost(t[1], t[0]),
+    )
+    tuned = run_tasks(_timed_tune, tuning, n_jobs=n_jobs, scheduler=scheduler)
+    keys = [(id(t[1]), t[0].name) for t in tuning]
+    chosen = {key: value for key, (value, _) in zip(keys, tuned, strict=True)}
+    tune_seconds = {key: seconds for key, (_, seconds) in zip(keys, tuned, strict=True)}
+    return chosen, tune_seconds
+
+
+def _results_table(
+    rows: list[dict[str, Any]],
+    tasks: list[tuple],
+    seeds: list[int],
+    tune_seconds: dict[tuple[int, str], float],
+    built: list[tuple[int, Dataset]],
+    resolved: list[BenchmarkModel],
+) -> pd.DataFrame:
+    """Phase 2's rows as one table: each unseeded model's row copied to every seed, the tuning
+    time added, sorted by dataset, split, model (in the order asked for) and seed."""
     for task, row in zip(tasks, list(rows), strict=True):
         if not task[0].seeded:
             rows += [{**row, "seed": s} for s in seeds[1:]]
@@ -590,156 +324,3 @@ def run_benchmark(
     results["_order"] = [order[(r.dataset, r.split, r.model)] for r in results.itertuples()]
     results = results.sort_values(["_order", "seed"], kind="stable").drop(columns="_order")
     return results.reset_index(drop=True)
-
-
-# ---------------------------------------------------------------------------- summaries
-def summarize_benchmark(results: pd.DataFrame) -> pd.DataFrame:
-    """Per (dataset, model): the median and range of test accuracy over every run, the median
-    training time and parameter count, and the number of runs (splits × seeds).
-
-    Each (dataset, split, model, seed) must appear once: a repeated run would count twice in
-    ``n``, so it is an error.
-
-    Example:
-        >>> summarize_benchmark(results).columns[:4].tolist()
-        ['dataset', 'model', 'family', 'test_median']
-    """
-    keys = (
-        ["dataset", "split", "model", "seed"]
-        if "split" in results
-        else ["dataset", "model", "seed"]
-    )
-    check_unique_rows(
-        results,
-        keys,
-        "the results table",
-        "results were probably concatenated twice or seeds repeated; concatenate each run's "
-        "row once and run with distinct seeds",
-    )
-    grouped = results.groupby(["dataset", "model", "family"], sort=False)
-    table = grouped.agg(
-        test_median=("test_accuracy", "median"),
-        test_min=("test_accuracy", "min"),
-        test_max=("test_accuracy", "max"),
-        train_median=("train_accuracy", "median"),
-        seconds=("fit_seconds", "median"),
-        parameters=("parameters", "median"),
-        n=("seed", "count"),
-    )
-    return table.reset_index()
-
-
-def _per_split(
-    results: pd.DataFrame, dataset: str, names: Sequence[str]
-) -> list[dict[str, np.ndarray]]:
-    table = results[(results["dataset"] == dataset) & results["model"].isin(names)]
-    per_split = []
-    for _, part in table.groupby("split", sort=True):
-        arrays = {}
-        for name in names:
-            runs = part[part["model"] == name].sort_values("seed")
-            if runs.empty:
-                raise ValueError(f"no runs of {name!r} on {dataset!r} in some split")
-            arrays[name] = np.stack([np.asarray(c, dtype=float) for c in runs["test_correct"]])
-        per_split.append(arrays)
-    return per_split
-
-
-def paired_differences(
-    results: pd.DataFrame, reference: str, n_boot: int = 10_000, seed: int = 0
-) -> pd.DataFrame:
-    """Per dataset, every model minus ``reference`` on the same test points, with a 95% interval.
-
-    The interval comes from a bootstrap over splits, seeds and test points
-    (:func:`helpers.comparison.split_contrast_interval`). ``test points`` gives the difference
-    in points of one test split. ``verdict``: "no detectable difference" when the interval
-    contains 0, else which side is better.
-
-    Example:
-        >>> paired_differences(results, "MLP, tuned").columns.tolist()[:3]
-        ['dataset', 'model', 'difference']
-    """
-    if "test_correct" not in results:
-        raise ValueError("results need the test_correct column that run_benchmark returns")
-    if reference not in set(results["model"]):
-        raise ValueError(f"reference {reference!r} is not among the results' models")
-    rows = []
-    for dataset, table in results.groupby("dataset", sort=False):
-        names = list(pd.unique(table["model"]))
-        per_split = _per_split(results, dataset, names)
-        n_points = np.mean([next(iter(s.values())).shape[1] for s in per_split])
-        for name in names:
-            if name == reference:
-                continue
-            est = split_contrast_interval(
-                per_split, {name: 1, reference: -1}, n_boot=n_boot, seed=seed
-            )
-            excludes = est["low"] > 0 or est["high"] < 0
-            rows.append(
-                {
-                    "dataset": dataset,
-                    "model": name,
-                    "family": table.loc[table["model"] == name, "family"].iloc[0],
-                    "difference": est["estimate"],
-                    "low": est["low"],
-                    "high": est["high"],
-                    "test points": est["estimate"] * n_points,
-                    "interval (test points)": f"{est['low'] * n_points:+.1f} to "
-                    f"{est['high'] * n_points:+.1f}",
-                    "verdict": (
-                        "no detectable difference"
-                        if not excludes
-                        else (f"{name} better" if est["estimate"] > 0 else f"{reference} better")
-                    ),
-                }
-            )
-    return pd.DataFrame(rows)
-
-
-def benchmark_verdict(
-    results: pd.DataFrame, hybrid: str = "re-uploading (04)", classical: str = "MLP, tuned"
-) -> pd.DataFrame:
-    """Per dataset, the pre-declared comparison: ``hybrid`` minus ``classical``, with its 95%
-    interval over splits, seeds and test points, and a verdict by the rule "an interval that
-    contains 0 is no detectable difference".
-
-    Example:
-        >>> benchmark_verdict(results)["verdict"].tolist()
-        ['no detectable difference']
-    """
-    for name in (hybrid, classical):
-        if name not in set(results["model"]):
-            raise ValueError(f"{name!r} is not among the results' models; run it or name another")
-    table = paired_differences(results[results["model"].isin([hybrid, classical])], classical)
-    verdict = table["verdict"].replace(
-        {f"{hybrid} better": "hybrid better", f"{classical} better": "classical better"}
-    )
-    return (
-        table.assign(verdict=verdict)
-        .rename(columns={"model": "hybrid"})
-        .assign(classical=classical)[
-            [
-                "dataset",
-                "hybrid",
-                "classical",
-                "difference",
-                "low",
-                "high",
-                "test points",
-                "interval (test points)",
-                "verdict",
-            ]
-        ]
-    )
-
-
-def results_for_csv(results: pd.DataFrame) -> pd.DataFrame:
-    """The results with ``test_correct`` as a string of 0s and 1s, for ``to_csv``.
-
-    Example:
-        >>> results_for_csv(results)["test_correct"].iloc[0][:5]
-        '11011'
-    """
-    return results.assign(
-        test_correct=["".join("1" if c else "0" for c in row) for row in results["test_correct"]]
-    )

@@ -24,6 +24,15 @@ import pandas as pd
 from helpers._checks import check_int, check_seed
 
 
+def _correct_mask(probabilities: Any, y: Any, threshold: float = 0.5) -> np.ndarray:
+    """One bool per sample: is it classified correctly? A sample counts as class 1 when its
+    probability exceeds ``threshold``; ``y`` holds 0/1 labels. Shared by
+    :func:`correct_per_point` and :mod:`helpers.benchmark`."""
+    y = np.asarray(y).reshape(-1)
+    predicted = np.asarray(probabilities).reshape(len(y)) > threshold
+    return predicted == (y > 0.5)
+
+
 def correct_per_point(
     models: Sequence[keras.Model], x: np.ndarray, y: np.ndarray, threshold: float = 0.5
 ) -> np.ndarray:
@@ -48,7 +57,7 @@ def correct_per_point(
                 f"{model.name} outputs shape {p.shape}; correct_per_point needs one sigmoid "
                 "probability per sample, shape (n, 1)"
             )
-        rows.append((p[:, 0] > threshold).astype(int) == y)
+        rows.append(_correct_mask(p[:, 0], y, threshold))
     return np.array(rows, dtype=float)
 
 

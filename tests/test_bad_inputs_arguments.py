@@ -37,7 +37,8 @@ from helpers import (
     spectrum_grid,
     validation_split,
 )
-from helpers.benchmark import run_benchmark, run_one, summarize_benchmark
+from helpers.benchmark import run_benchmark, run_one
+from helpers.benchmark_stats import summarize_benchmark
 from helpers.data import make_breast_cancer_dataset, make_moons_dataset
 from helpers.models import build_classical_model, hidden_units_for_budget
 from helpers.summaries import epochs_to_threshold, summarize_runs

@@ -1,4 +1,5 @@
-"""Unit tests for helpers.benchmark (notebook 05's protocol)."""
+"""Unit tests for helpers.benchmark, helpers.benchmark_models and helpers.benchmark_stats
+(notebook 05's protocol)."""
 
 from __future__ import annotations
 
@@ -8,19 +9,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.benchmark import (
+from helpers.benchmark import run_benchmark, run_one, tune_one
+from helpers.benchmark_models import (
     BENCHMARK_MODELS,
     LEARNING_RATES,
+    _budget,
     benchmark_model,
-    benchmark_verdict,
-    paired_differences,
     register_model,
     registered_models,
+)
+from helpers.benchmark_stats import (
+    benchmark_verdict,
+    paired_differences,
     results_for_csv,
-    run_benchmark,
-    run_one,
     summarize_benchmark,
-    tune_one,
 )
 from helpers.data import make_moons_dataset
 from helpers.introspection import count_trainable_params
@@ -65,6 +67,11 @@ def test_controls_differ_from_the_model_as_described():
     # Without CNOTs and with identity rotations, qubit 0 only sees x1: <Z0> = cos(3 x1).
     out = np.asarray(plain.get_layer("quantum")(x))[0, 0]
     assert out == pytest.approx(np.cos(3 * 0.3), abs=1e-5)
+
+
+@pytest.mark.parametrize("n", [2, 3, 4])
+def test_budget_counts_the_reuploading_model_from_its_weight_shapes(n):
+    assert _budget(n) == count_trainable_params(build_depth_model("reuploading", n, 3))
 
 
 def test_tuning_reads_only_the_training_split(moons):
