@@ -138,8 +138,9 @@ def check_batch_size(batch_size: Any) -> int:
     return check_int(batch_size, "batch_size", minimum=1, fix="e.g. batch_size=32")
 
 
-def check_seeds(seeds: Any) -> list[int]:
-    """``seeds`` as a non-empty list of distinct ints.
+def check_seeds(seeds: Any, name: str = "seeds") -> list[int]:
+    """``seeds`` as a non-empty list of distinct ints (``name`` says what they seed, e.g.
+    ``"splits"``).
 
     A repeated seed repeats a run: it adds no information, yet counts as another sample in a
     mean and shrinks the spread, so it is an error rather than a silent duplicate.
@@ -150,19 +151,33 @@ def check_seeds(seeds: Any) -> list[int]:
     """
     if isinstance(seeds, str | bytes) or not isinstance(seeds, Iterable | np.ndarray):
         raise ValueError(
-            f"seeds must be a list of ints, got {seeds!r}; e.g. seeds=[0, 1, 2] or range(5)"
+            f"{name} must be a list of ints, got {seeds!r}; e.g. {name}=[0, 1, 2] or range(5)"
         )
-    values = [check_seed(s, "each seed") for s in seeds]
+    values = [check_seed(s, f"each of {name}" if name != "seeds" else "each seed") for s in seeds]
     if not values:
-        raise ValueError("seeds is empty; pass at least one seed, e.g. seeds=[0, 1, 2]")
+        raise ValueError(f"{name} is empty; pass at least one, e.g. {name}=[0, 1, 2]")
     repeated = sorted({s for s in values if values.count(s) > 1})
     if repeated:
         raise ValueError(
-            f"seeds must be distinct, but {repeated} appear more than once in {values}; a "
+            f"{name} must be distinct, but {repeated} appear more than once in {values}; a "
             f"repeated seed repeats the same run and would shrink the spread, so use e.g. "
-            f"seeds=range({len(values)})"
+            f"{name}=range({len(values)})"
         )
     return values
+
+
+def check_n_jobs(n_jobs: Any) -> int:
+    """``n_jobs`` as joblib reads it: a non-zero int (-1 every core, 1 this process, n workers).
+
+    Example:
+        >>> check_n_jobs(np.int64(-1))
+        -1
+    """
+    fix = "use -1 for every core, 1 to run in this process, or n > 1 for n workers"
+    n_jobs = check_int(n_jobs, "n_jobs", fix=fix)
+    if n_jobs == 0:
+        raise ValueError(f"n_jobs must be a non-zero int, got 0; {fix}")
+    return n_jobs
 
 
 def check_xy(x: Any, y: Any, x_name: str = "x", y_name: str = "y") -> None:

@@ -39,7 +39,7 @@ import pandas as pd
 from helpers._checks import (
     check_batch_size,
     check_epochs,
-    check_int,
+    check_n_jobs,
     check_seed,
     check_seeds,
     check_split,
@@ -124,6 +124,7 @@ def run_one(
     """
     model = benchmark_model(model)
     seed = check_seed(seed)
+    split = check_seed(split, "split")
     epochs = check_epochs(epochs)
     batch_size = check_batch_size(batch_size)
     check_split(data)
@@ -137,7 +138,7 @@ def run_one(
     correct = _correct_mask(predict(data.x_test), data.y_test)
     row = {
         "dataset": data.name,
-        "split": int(split),
+        "split": split,
         "model": model.name,
         "family": model.family,
         "seed": seed,
@@ -189,7 +190,7 @@ def _datasets_by_split(
                 "seed -> Dataset, e.g. functools.partial(make_moons_dataset, n_samples=200)"
             )
     else:
-        splits = check_seeds(splits)
+        splits = check_seeds(splits, "splits")
         if not all(callable(d) and not isinstance(d, Dataset) for d in datasets):
             raise ValueError(
                 "with splits=, each dataset must be a function seed -> Dataset (called once per "
@@ -251,9 +252,7 @@ def run_benchmark(
     seeds = check_seeds(seeds)
     epochs = check_epochs(epochs)
     batch_size = check_batch_size(batch_size)
-    n_jobs = check_int(n_jobs, "n_jobs", fix="use -1 for every core, 1 for this process")
-    if n_jobs == 0:
-        raise ValueError("n_jobs must be a non-zero int, got 0; use -1 for every core or 1")
+    n_jobs = check_n_jobs(n_jobs)
     built = _datasets_by_split(datasets, splits)
     chosen, tune_seconds = _tune_per_split(built, resolved, epochs, batch_size, n_jobs, scheduler)
     split_of = {id(d): s for s, d in built}

@@ -40,7 +40,7 @@ from urllib.parse import urlsplit
 
 from joblib import Parallel, delayed
 
-from helpers._checks import check_int
+from helpers._checks import check_int, check_n_jobs
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -52,7 +52,6 @@ SCHEDULER_FORMS = (
     'None (joblib on this machine), "tcp://host:port" or "dask://tcp://host:port" (a Dask '
     "scheduler's address), or a distributed.Client"
 )
-_N_JOBS_FIX = "use -1 for every core, 1 to run in this process, or n > 1 for n workers"
 _PROTOCOLS = ("tcp", "tls")
 
 
@@ -241,9 +240,7 @@ def run_tasks(
         [0, 1, 2, 3]
     """
     tasks = _check_tasks(function, tasks)
-    n_jobs = check_int(n_jobs, "n_jobs", fix=_N_JOBS_FIX)
-    if n_jobs == 0:
-        raise ValueError(f"n_jobs must be a non-zero int, got 0; {_N_JOBS_FIX}")
+    n_jobs = check_n_jobs(n_jobs)
     timeout = _check_timeout(connect_timeout)
     if scheduler is None:
         if n_jobs == 1:

@@ -169,7 +169,7 @@ def plot_paired_differences(
     line, and a vertical line at 0 (no difference).
 
     ``table`` needs ``label``, ``difference``, ``low`` and ``high`` columns, as
-    :func:`helpers.benchmark.paired_differences` returns; ``scale`` converts them (e.g. the
+    :func:`helpers.paired_differences` returns; ``scale`` converts them (e.g. the
     number of test points). An interval that crosses the line at 0 is "no detectable
     difference". With ``hue``, rows are coloured by that column.
 
@@ -184,7 +184,7 @@ def plot_paired_differences(
         table,
         [label, "difference", "low", "high"],
         "table",
-        "pass what helpers.benchmark.paired_differences returns",
+        "pass what helpers.paired_differences returns",
     )
     fig, ax = _figure_and_axes(ax, (6.4, 0.45 * len(table) + 1.2))
     groups = list(pd.unique(table[hue])) if hue else [None]
