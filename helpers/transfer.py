@@ -19,6 +19,7 @@ Introduced in notebook 03 (pretraining, saving and freezing).
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -29,7 +30,7 @@ import pandas as pd
 
 from helpers._checks import check_choice
 from helpers.freezing import METRICS, set_trainable
-from helpers.models import compile_model, forum_quantum_layer, head_layers
+from helpers.models import build_hybrid_with_head, compile_model, forum_quantum_layer, head_layers
 from helpers.summaries import epochs_to_threshold, format_mean_sd, summarize_runs
 
 #: How the feature extractor turns its last Dense layer into angles: (activation, scale).
@@ -116,26 +117,15 @@ def build_pretraining_classifier(
     return compile_model(model, optimizer=optimizer, learning_rate=learning_rate, metrics=metrics)
 
 
-def build_classical_head(
-    n_inputs: int,
-    *,
-    n_layers: int = 2,
-    hidden_units: Sequence[int] = (5, 2),
-    kernel_initializer: str = "uniform",
-    dropout: float = 0.2,
-    n_outputs: int = 2,
-    output_activation: str = "sigmoid",
-    optimizer: str = "sgd",
-    learning_rate: float = 0.05,
-    loss: str = "binary_crossentropy",
-    metrics: Sequence[str | keras.metrics.Metric] = ("accuracy",),
-) -> keras.Model:
+def build_classical_head(n_inputs: int, **recipe: Any) -> keras.Model:
     """The classical head of :func:`helpers.build_hybrid_with_head`, alone and compiled.
 
-    Takes the same arguments (a "recipe") and builds the same head layers
-    (:func:`helpers.models.head_layers`) under an input of ``n_inputs`` values, compiled with the
-    recipe's optimizer, learning rate, loss and metrics. Pretrain it classically, then put it
-    after a quantum layer with :func:`build_quantum_then_classical`.
+    ``recipe`` takes that builder's keyword arguments (``hidden_units``, ``dropout``,
+    ``n_outputs``, ``optimizer``, ``learning_rate``, ...; an unknown one is a ``TypeError``);
+    the same head layers (:func:`helpers.models.head_layers`) sit under an input of
+    ``n_inputs`` values, compiled with the recipe's optimizer, learning rate, loss and metrics.
+    Pretrain it classically, then put it after a quantum layer with
+    :func:`build_quantum_then_classical`.
 
     After the same :func:`helpers.set_seed`, the head starts from the same weights as the head
     of ``build_hybrid_with_head(n_inputs, **recipe)``: the hybrid draws its quantum layer's
@@ -147,18 +137,15 @@ def build_classical_head(
         >>> [layer.name for layer in head.layers]
         ['hidden_1', 'hidden_2', 'output']
     """
-    forum_quantum_layer(n_inputs, n_layers)  # drawn and dropped, as the docstring says
-    layers = head_layers(
-        hidden_units,
-        kernel_initializer=kernel_initializer,
-        dropout=dropout,
-        n_outputs=n_outputs,
-        output_activation=output_activation,
-    )
+    bound = inspect.signature(build_hybrid_with_head).bind(n_inputs, **recipe)
+    bound.apply_defaults()
+    args = bound.arguments
+    forum_quantum_layer(n_inputs, args["n_layers"])  # drawn and dropped, as said above
+    names = ("kernel_initializer", "dropout", "n_outputs", "output_activation")
+    layers = head_layers(args["hidden_units"], **{name: args[name] for name in names})
     head = keras.Sequential([keras.Input((n_inputs,)), *layers], name="head")
-    return compile_model(
-        head, optimizer=optimizer, learning_rate=learning_rate, loss=loss, metrics=metrics
-    )
+    names = ("optimizer", "learning_rate", "loss", "metrics")
+    return compile_model(head, **{name: args[name] for name in names})
 
 
 def build_classical_then_quantum(
