@@ -42,6 +42,16 @@ _TEST_SIZE_FIX = (
 _NOISE_FIX = "use 0 for noise-free data"
 
 
+#: What each array of a :class:`Dataset` must be: (dimensions, description, fix).
+_ARRAY_FIELDS: dict[str, tuple[int, str, str]] = {
+    **dict.fromkeys(
+        ("x_train", "x_test"),
+        (2, "2-D array (samples, features)", "reshape it, e.g. x.reshape(-1, 1) for one feature"),
+    ),
+    **dict.fromkeys(("y_train", "y_test"), (1, "1-D array of labels", "flatten it with y.ravel()")),
+}
+
+
 @dataclass(frozen=True, eq=False)
 class Dataset:
     """A train/test split of a binary-classification problem, features scaled to angles.
@@ -74,19 +84,11 @@ class Dataset:
     feature_names: tuple[str, ...]
 
     def __post_init__(self) -> None:
-        for field in ("x_train", "x_test"):
-            x = getattr(self, field)
-            if not isinstance(x, np.ndarray) or x.ndim != 2:
+        for field, (ndim, what, fix) in _ARRAY_FIELDS.items():
+            value = getattr(self, field)
+            if not isinstance(value, np.ndarray) or value.ndim != ndim:
                 raise ValueError(
-                    f"Dataset.{field} must be a 2-D array (samples, features), got "
-                    f"{_describe_array(x)}; reshape it, e.g. x.reshape(-1, 1) for one feature"
-                )
-        for field in ("y_train", "y_test"):
-            y = getattr(self, field)
-            if not isinstance(y, np.ndarray) or y.ndim != 1:
-                raise ValueError(
-                    f"Dataset.{field} must be a 1-D array of labels, got {_describe_array(y)}; "
-                    f"flatten it with y.ravel()"
+                    f"Dataset.{field} must be a {what}, got {_describe_array(value)}; {fix}"
                 )
         for x_field, y_field in (("x_train", "y_train"), ("x_test", "y_test")):
             n_x, n_y = len(getattr(self, x_field)), len(getattr(self, y_field))
