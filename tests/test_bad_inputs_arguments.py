@@ -22,6 +22,7 @@ from helpers import (
     build_feature_extractor,
     build_forum_model,
     build_hybrid_with_head,
+    fit_changes_layer,
     forum_circuit,
     forum_quantum_layer,
     head_layers,
@@ -421,6 +422,35 @@ CASES = [
         lambda: validation_split(X, Y, 1),
         ValueError,
         "validation_fraction must be a number strictly between 0 and 1, got 1",
+    ),
+    (
+        "budget/below the smallest MLP",
+        lambda: hidden_units_for_budget(4, 5),
+        ValueError,
+        "a budget of 5 parameters is below the smallest MLP on 4 features (7)",
+    ),
+    ("forum_circuit/0", lambda: forum_circuit(0), ValueError, "n_qubits must be a positive int"),
+    *[
+        (
+            f"reuploading_circuit/n_blocks={bad!r}",
+            lambda bad=bad: reuploading_circuit(2, bad),
+            ValueError,
+            "n_blocks must be a positive int",
+        )
+        for bad in (0, -1, 1.5, True)
+    ],
+    ("depth/0", lambda: quantum_layers_for("single", 2, 0), ValueError, "depth must be a posit"),
+    (
+        "fit_changes_layer/no compile",
+        lambda: fit_changes_layer(["freeze", "fit"], X, Y),
+        ValueError,
+        "steps must include 'compile'",
+    ),
+    (
+        "fit_changes_layer/unknown step",
+        lambda: fit_changes_layer(["compile", "train"], X, Y),
+        ValueError,
+        "use only ['freeze', 'unfreeze', 'compile', 'fit']; got ['compile', 'train']",
     ),
     ("accept/budget np.int64", lambda: hidden_units_for_budget(INT64(2), INT64(33)), None, 8),
     (

@@ -20,7 +20,6 @@ from helpers.models import (
     build_classical_model,
     build_forum_model,
     build_hybrid_with_head,
-    hidden_units_for_budget,
     make_optimizer,
 )
 
@@ -48,11 +47,6 @@ def test_classical_model_meets_its_parameter_budget(n_features, budget):
     assert abs(count_trainable_params(model) - budget) <= (n_features + 2) // 2 + 1
 
 
-def test_too_small_budget_is_a_clear_error():
-    with pytest.raises(ValueError, match="below the smallest MLP"):
-        hidden_units_for_budget(4, 5)
-
-
 def test_draw_circuit_returns_a_titled_figure():
     fig = draw_circuit(forum_circuit(2), inputs=np.zeros(2), weights=np.zeros((1, 2, 3)))
     assert fig.axes[0].get_title() == "circuit 'circuit'"
@@ -61,11 +55,6 @@ def test_draw_circuit_returns_a_titled_figure():
     )
     texts = [t.get_text() for t in expanded.axes[0].texts]
     assert any("Rot" in t for t in texts)
-
-
-def test_forum_circuit_rejects_bad_qubit_counts():
-    with pytest.raises(ValueError, match="positive int"):
-        forum_circuit(0)
 
 
 def test_hybrid_with_head_defaults_are_the_forum_head():
@@ -101,10 +90,9 @@ def test_gradient_norms_are_larger_with_glorot_than_with_uniform():
     assert all(np.isfinite(v) for v in small.values())
 
 
-def test_make_optimizer_rejects_unknown_names():
+def test_make_optimizer_makes_a_fresh_optimizer_by_name():
     assert isinstance(make_optimizer("sgd", 0.1), keras.optimizers.SGD)
-    with pytest.raises(ValueError, match="optimizer must be one of"):
-        make_optimizer("rmsprop", 0.1)
+    assert make_optimizer("adam", 0.1) is not make_optimizer("adam", 0.1)
 
 
 def test_layer_outputs_match_the_layers_applied_in_turn():
