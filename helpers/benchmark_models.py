@@ -39,6 +39,7 @@ from helpers.models import (
     build_depth_model,
     build_forum_model,
     build_hybrid_with_head,
+    circuit_weight_shape,
     params_from_shapes,
 )
 
@@ -196,7 +197,7 @@ def _frozen_random(n: int, lr: float) -> keras.Model:
 def _budget(n: int) -> int:
     """The trainable parameters of ``build_depth_model("reuploading", n, BLOCKS)``: circuit
     weights ``(BLOCKS, n, 3)``, then the ``Dense(1)`` readout's kernel ``(n, 1)`` and bias."""
-    return params_from_shapes((BLOCKS, n, 3), (n, 1), (1,))
+    return params_from_shapes(circuit_weight_shape(n, BLOCKS), (n, 1), (1,))
 
 
 def _mlp_same_budget(n: int, lr: float) -> keras.Model:
