@@ -2,8 +2,10 @@
 
 Import what a notebook needs from here, e.g. ``from helpers import KerasLayer, set_seed``.
 One module per responsibility; ``helpers/README.md`` lists them and what each holds.
+``_quiet`` is imported first: it keeps TensorFlow's C++ start-up notices out of every output.
 """
 
+from helpers import _quiet  # noqa: F401  (first, before anything imports Keras/TensorFlow)
 from helpers.benchmark import run_benchmark, run_one, tune_one
 from helpers.benchmark_models import (
     BENCHMARK_MODELS,

@@ -19,6 +19,7 @@ from typing import Any
 import pennylane as qml
 import tensorflow as tf
 
+from helpers._quiet import tf_interface_warning
 from helpers.quantum_layer._spec import CircuitCall
 from helpers.quantum_layer._validate import (
     GRAPH_MODE_MESSAGE,
@@ -77,7 +78,8 @@ def make_function(call: CircuitCall, chunk: int) -> Any:
     def forward(x_chunk: Any, *values: Any) -> Any:
         x_chunk = tf.ensure_shape(x_chunk, (chunk, n_features))
         data = x_chunk if chunk > 1 else x_chunk[0]
-        results = qnode(**{input_arg: data}, **dict(zip(names, values, strict=True)))
+        with tf_interface_warning():  # PennyLane's deprecation warning: once, no machine path
+            results = qnode(**{input_arg: data}, **dict(zip(names, values, strict=True)))
         return tf.reshape(flatten(results, chunk), (chunk, size))
 
     def vjp(x_chunk: Any, dy: Any, *values: Any) -> list[Any]:
@@ -117,8 +119,9 @@ def evaluate(function: Any, call: CircuitCall, chunk: int, x: Any, weights: list
         if not tf.executing_eagerly():
             raise ValueError(GRAPH_MODE_MESSAGE.format(name=call.qnode.func.__name__)) from exc
         # Eager call: run the QNode as Python code, as the old (eager-only) layer did.
-        results = call.qnode(
-            **{call.input_arg: x}, **dict(zip(call.weight_names, weights, strict=True))
-        )
+        with tf_interface_warning():
+            results = call.qnode(
+                **{call.input_arg: x}, **dict(zip(call.weight_names, weights, strict=True))
+            )
         return tf.reshape(flatten(results, batch), (-1, call.size))
     return tf.reshape(y, (-1, call.size))[:batch]
