@@ -60,6 +60,7 @@ def tune_one(
     model: str | BenchmarkModel, data: Dataset, epochs: int, batch_size: int = 32, seed: int = 0
 ) -> Any:
     """The value of ``model.grid`` that scores best on a validation part of the training split.
+    Not used by a notebook; for your own experiments.
 
     Each value trains one model (seed ``seed``) on the other ``1 − VALIDATION_FRACTION`` of the
     training split; the test split is never read. Ties go to the first value in the grid.
@@ -106,6 +107,7 @@ def run_one(
     split: int = 0,
 ) -> dict[str, Any]:
     """Seeds, trains and scores one model on one dataset split; one result row.
+    Not used by a notebook; for your own experiments.
 
     Keras models train for ``epochs`` on the training split with no early stopping and no look
     at the test split. A model with a grid and ``hyper=None`` tunes itself first
@@ -221,6 +223,7 @@ def run_benchmark(
     scheduler: Any = None,
 ) -> pd.DataFrame:
     """Tunes, trains and scores every (dataset split, model, seed); one row per run.
+    Introduced in notebook 05.
 
     Phase 1 tunes each model with a grid once per dataset split (:func:`tune_one`, on the
     training split only); phase 2 runs :func:`run_one` for every seed with the chosen value.

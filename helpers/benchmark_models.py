@@ -58,6 +58,7 @@ FitFunction = Callable[[Dataset, int, int, int, Any], tuple[Predict, int]]
 @dataclass(frozen=True)
 class BenchmarkModel:
     """One row of the benchmark: a name, a family, a fit function and what it tunes.
+    Not used by a notebook; for your own experiments.
 
     Attributes:
         name: the row label, e.g. ``"re-uploading (04)"``.
@@ -92,6 +93,7 @@ def register_model(
     replace: bool = False,
 ) -> BenchmarkModel:
     """Adds a model to the benchmark's registry and returns it.
+    Not used by a notebook; for your own experiments.
 
     ``fit(data, seed, epochs, batch_size, hyper)`` must train on ``data.x_train`` and
     ``data.y_train`` only and return ``(predict, parameters)``, where ``predict(x)`` gives the
@@ -130,6 +132,7 @@ def register_model(
 
 def benchmark_model(model: str | BenchmarkModel) -> BenchmarkModel:
     """The registered model of that name (a :class:`BenchmarkModel` is returned as it is).
+    Not used by a notebook; for your own experiments.
 
     Example:
         >>> benchmark_model("logistic regression").family
@@ -144,6 +147,7 @@ def benchmark_model(model: str | BenchmarkModel) -> BenchmarkModel:
 
 def registered_models() -> pd.DataFrame:
     """The registry as a table: name, family, settings, what is tuned.
+    Introduced in notebook 05.
 
     Example:
         >>> registered_models().columns.tolist()

@@ -24,6 +24,7 @@ from helpers.comparison import split_contrast_interval
 def summarize_benchmark(results: pd.DataFrame) -> pd.DataFrame:
     """Per (dataset, model): the median and range of test accuracy over every run, the median
     training time and parameter count, and the number of runs (splits × seeds).
+    Introduced in notebook 05.
 
     Each (dataset, split, model, seed) must appear once: a repeated run would count twice in
     ``n``, so it is an error.
@@ -77,6 +78,7 @@ def paired_differences(
     results: pd.DataFrame, reference: str, n_boot: int = 10_000, seed: int = 0
 ) -> pd.DataFrame:
     """Per dataset, every model minus ``reference`` on the same test points, with a 95% interval.
+    Introduced in notebook 05.
 
     The interval comes from a bootstrap over splits, seeds and test points
     (:func:`helpers.comparison.split_contrast_interval`). ``test points`` gives the difference
@@ -130,6 +132,7 @@ def benchmark_verdict(
     """Per dataset, the pre-declared comparison: ``hybrid`` minus ``classical``, with its 95%
     interval over splits, seeds and test points, and a verdict by the rule "an interval that
     contains 0 is no detectable difference".
+    Introduced in notebook 05.
 
     Example:
         >>> benchmark_verdict(results)["verdict"].tolist()
@@ -163,6 +166,7 @@ def benchmark_verdict(
 
 def results_for_csv(results: pd.DataFrame) -> pd.DataFrame:
     """The results with ``test_correct`` as a string of 0s and 1s, for ``to_csv``.
+    Introduced in notebook 05.
 
     Example:
         >>> results_for_csv(results)["test_correct"].iloc[0][:5]

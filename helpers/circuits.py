@@ -17,6 +17,7 @@ from helpers._checks import check_int
 
 def forum_circuit(n_qubits: int, device: str = "default.qubit") -> qml.QNode:
     """The forum learner's circuit: AngleEmbedding, StronglyEntanglingLayers, PauliZ on each wire.
+    Introduced in notebook 00.
 
     The same arguments return the same QNode object, so models built one per seed share the
     quantum layer's compiled evaluation (see ``KerasLayer``) instead of compiling it again.
@@ -53,6 +54,7 @@ def reuploading_circuit(
     n_qubits: int, n_blocks: int, device: str = "default.qubit", entangle: bool = True
 ) -> qml.QNode:
     """A data re-uploading circuit: ``n_blocks`` times (encode the inputs, one trainable layer).
+    Introduced in notebook 04.
 
     Each block is the forum circuit's two templates, ``AngleEmbedding(inputs)`` then one layer
     of ``StronglyEntanglingLayers``, and the circuit measures PauliZ on each wire once, at the
@@ -64,8 +66,6 @@ def reuploading_circuit(
     ``(n_blocks, n_qubits, 3)``; the same arguments return the same QNode object. With
     ``entangle=False`` each block's trainable layer is a ``Rot`` on every wire and no CNOTs:
     the same parameters, no entanglement (notebook 05's control).
-
-    Introduced in notebook 04.
 
     Example:
         >>> from helpers import KerasLayer, reuploading_circuit
@@ -101,6 +101,7 @@ def trainable_encoding_circuit(
     n_features: int, n_blocks: int, device: str = "default.qubit"
 ) -> qml.QNode:
     """Pérez-Salinas et al.'s one-qubit re-uploading classifier: trainable input weights.
+    Introduced in notebook 04.
 
     Each of the ``n_blocks`` blocks applies one general rotation whose angles are
     ``θ_l + w_l ∘ x`` (Pérez-Salinas, Cervera-Lierta, Gil-Fuster and Latorre 2020,
@@ -116,8 +117,6 @@ def trainable_encoding_circuit(
     The QNode takes ``inputs`` (``n_features`` values per sample), ``w`` of shape
     ``(n_blocks, n_features)`` and ``theta`` of shape ``(n_blocks, 3)``, and returns one
     expectation value. The same arguments return the same QNode object.
-
-    Introduced in notebook 04.
 
     Example:
         >>> from helpers import KerasLayer, trainable_encoding_circuit
@@ -157,6 +156,7 @@ def sampled_forum_circuit(
     n_qubits: int, shots: int | None, seed: int | None = None, n_layers: int | None = None
 ) -> qml.QNode:
     """The forum circuit as a quantum processor runs it: ``shots`` samples per expectation value.
+    Introduced in notebook 06.
 
     Each ⟨Z⟩ is the mean of ``shots`` ±1 outcomes, so it scatters around the exact value with a
     standard deviation of at most ``1/sqrt(shots)``. The QNode differentiates with the
@@ -165,8 +165,6 @@ def sampled_forum_circuit(
     backpropagation, for comparison. A new QNode each call (its device's random generator starts
     from ``seed``), so the same seed repeats the same draws. ``n_layers`` is unused: the layer's
     ``weight_shapes`` sets it, as for :func:`forum_circuit`.
-
-    Introduced in notebook 06.
 
     Example:
         >>> from helpers import KerasLayer
@@ -197,6 +195,7 @@ NOISE_CHANNELS = {
 def noisy_forum_circuit(n_qubits: int, n_layers: int, channel: str, strength: float) -> qml.QNode:
     """The forum circuit on a mixed-state simulator, each qubit passing a noise channel after the
     embedding and after every entangling layer.
+    Introduced in notebook 06.
 
     ``channel`` is ``"depolarizing"`` (``qml.DepolarizingChannel(p)``: with probability ``p``
     an X, Y or Z error, each with probability p/3) or ``"amplitude damping"``
@@ -204,8 +203,6 @@ def noisy_forum_circuit(n_qubits: int, n_layers: int, channel: str, strength: fl
     does); ``strength`` is ``p`` or ``γ`` in [0, 1]. The circuit runs on ``default.mixed``
     (density matrices), so its outputs are exact expectation values under the noise. At
     strength 0 it computes what :func:`forum_circuit` computes, with the same weights.
-
-    Introduced in notebook 06.
 
     Example:
         >>> qnode = noisy_forum_circuit(2, 2, "depolarizing", 0.05)
@@ -247,6 +244,7 @@ def draw_circuit(
     qnode: qml.QNode, title: str | None = None, expand: bool = False, **arguments: Any
 ) -> Figure:
     """Draws a QNode with ``qml.draw_mpl`` for the given arguments and returns the Figure.
+    Introduced in notebook 00.
 
     Args:
         qnode: the circuit.

@@ -37,6 +37,7 @@ def correct_per_point(
     models: Sequence[keras.Model], x: np.ndarray, y: np.ndarray, threshold: float = 0.5
 ) -> np.ndarray:
     """Which test points each model classifies correctly: shape ``(len(models), len(y))``.
+    Introduced in notebook 03.
 
     Each model must output one probability per sample (a sigmoid unit); a sample counts as
     class 1 when that probability exceeds ``threshold``. Pass one trained model per seed, in
@@ -103,6 +104,7 @@ def contrast_interval(
     seed: int = 0,
 ) -> dict[str, float]:
     """A contrast of accuracies and its bootstrap interval, resampling seeds and test points.
+    Introduced in notebook 02.
 
     Args:
         correct: per model, an array ``(n_seeds, n_points)`` of 1.0 (correct) and 0.0, as from
@@ -139,6 +141,7 @@ def contrast_table(
     """One row per named contrast: the estimate and its 95% interval, in accuracy and in test
     points, and the verdict ("A > B" style words are left to the reader: the column says
     whether the interval excludes 0).
+    Introduced in notebook 03.
 
     ``n_points`` converts accuracies into test points; by default it is the arrays' second
     dimension (pass the test-set size when the arrays hold per-seed accuracies).
@@ -171,6 +174,7 @@ def factorial_contrasts(
     cells: Mapping[tuple[str, str], str], factor_names: tuple[str, str]
 ) -> dict[str, dict[str, float]]:
     """The main effects and the interaction of a 2 × 2 design, as contrasts.
+    Introduced in notebook 03.
 
     ``cells`` maps ``(level of factor 1, level of factor 2)`` to a model name; the first level
     met of each factor is the one the effect is measured *from*. Main effects average over the
@@ -220,6 +224,7 @@ def split_contrast_interval(
     seed: int = 0,
 ) -> dict[str, float]:
     """:func:`contrast_interval` over several data splits, each with its own test points.
+    Not used by a notebook; for your own experiments.
 
     ``per_split`` holds, for each split, what :func:`contrast_interval` takes: per model an
     array ``(n_seeds, n_points)``. The estimate is the mean over splits of each split's

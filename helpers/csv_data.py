@@ -39,6 +39,7 @@ def load_csv_dataset(
     seed: int = 0,
 ) -> Dataset:
     """Loads a CSV file with a header row, checks it, splits it and scales it to angles.
+    Introduced in notebook 05.
 
     A relative ``path`` is looked up in the current working folder first, then in the
     repository's ``data/`` folder, so a notebook (whose working folder is ``notebooks/``) can

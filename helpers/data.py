@@ -55,6 +55,7 @@ _ARRAY_FIELDS: dict[str, tuple[int, str, str]] = {
 @dataclass(frozen=True, eq=False)
 class Dataset:
     """A train/test split of a binary-classification problem, features scaled to angles.
+    Introduced in notebook 04.
 
     The fields cannot be reassigned; compare two datasets array by array (``np.array_equal``),
     since ``==`` on datasets compares identity.
@@ -141,6 +142,7 @@ def make_moons_dataset(
     seed: int = 0,
 ) -> Dataset:
     """Two interleaving half circles (scikit-learn's ``make_moons``), scaled to angles.
+    Introduced in notebook 00.
 
     Half of the samples are in each class; the stratified split keeps that balance in train and
     test. The same arguments give identical arrays.
@@ -172,6 +174,7 @@ def make_circles_dataset(
     seed: int = 0,
 ) -> Dataset:
     """A small circle inside a large one (scikit-learn's ``make_circles``), scaled to angles.
+    Introduced in notebook 04.
 
     Label 1 is the inner circle. A linear model cannot separate the classes, which makes this a
     test of what the circuit adds.
@@ -203,6 +206,7 @@ def make_breast_cancer_dataset(
     seed: int = 0,
 ) -> Dataset:
     """The Wisconsin breast-cancer data, reduced by PCA to ``n_components`` angle features.
+    Introduced in notebook 01.
 
     The 569 samples with 30 features are bundled with scikit-learn (no download). After the
     stratified split, a ``StandardScaler`` and a ``PCA(n_components)`` are fitted on the training

@@ -53,6 +53,7 @@ OUTCOMES: tuple[str, ...] = (
 
 def setting_data(setting: str, n_samples: int = 300) -> Dataset:
     """The dataset of a setting of :data:`SETTINGS` (split seed 0, as in notebook 01).
+    Introduced in notebook 02.
 
     Example:
         >>> setting_data("breast cancer, 4 qubits").n_features
@@ -68,6 +69,7 @@ def setting_data(setting: str, n_samples: int = 300) -> Dataset:
 
 def majority_accuracy(setting: str, n_samples: int = 300) -> float:
     """Test accuracy of always predicting a setting's more frequent class: the plateau's level.
+    Introduced in notebook 02.
 
     Example:
         >>> round(majority_accuracy("breast cancer, 4 qubits"), 3)
@@ -79,6 +81,7 @@ def majority_accuracy(setting: str, n_samples: int = 300) -> float:
 
 def one_hot(y: np.ndarray) -> np.ndarray:
     """Two-column labels, as the forum's ``Dense(2, sigmoid)`` output needs.
+    Introduced in notebook 02.
 
     Example:
         >>> one_hot(np.array([0, 1])).tolist()
@@ -98,6 +101,7 @@ def long_run(
     **head: Any,
 ) -> pd.DataFrame:
     """Trains ``build_hybrid_with_head(n_qubits, **head)`` for ``epochs`` on every seed.
+    Not used by a notebook; for your own experiments.
 
     The defaults of :func:`helpers.build_hybrid_with_head` are the forum's head, so
     ``long_run(setting, seeds, 1000)`` is the learner's model as posted; ``hidden_units=()``
@@ -142,6 +146,7 @@ def long_run(
 
 def run_settings(tasks: Sequence[dict[str, Any]], n_jobs: int = -1) -> pd.DataFrame:
     """Runs several :func:`long_run` calls (keyword dicts) in joblib worker processes.
+    Introduced in notebook 02.
 
     Each task runs in one process, so two tasks use two cores; the result is the same as
     running them one after another (each seeds itself).
@@ -176,6 +181,7 @@ def classify_seeds(
     width: int = 2,
 ) -> pd.DataFrame:
     """One row per (setting, model, seed): its outcome class and the numbers that decide it.
+    Introduced in notebook 02.
 
     Two epochs per seed, both from :func:`helpers.epochs_to_stay` (a transient hit does not
     count; NaN means never, censored at the last epoch):

@@ -57,6 +57,7 @@ _PROTOCOLS = ("tcp", "tls")
 
 def scheduler_address(scheduler: str) -> str:
     """The Dask scheduler address in ``scheduler``, checked: ``"tcp://host:port"``.
+    Not used by a notebook; for your own experiments.
 
     Accepts ``"tcp://host:port"`` and ``"dask://tcp://host:port"`` (``tls://`` too, with the
     certificates from Dask's configuration). The host is not contacted.
@@ -212,6 +213,7 @@ def run_tasks(
     connect_timeout: float = 5.0,
 ) -> list[T]:
     """Runs ``function(*task)`` for every task and returns the results in task order.
+    Not used by a notebook; for your own experiments.
 
     Args:
         function: a function of module level or of the notebook (both pickle); it and its
@@ -260,6 +262,7 @@ def run_tasks(
 
 def local_cluster(n_workers: int = 2) -> Client:
     """A ``distributed.Client`` on a new ``LocalCluster`` of ``n_workers`` one-thread processes.
+    Introduced in notebook 05.
 
     The cluster belongs to the client: closing the client (at the end of a ``with`` block, or
     ``client.close()``) also stops the cluster and its worker processes. Each worker is a

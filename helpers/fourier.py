@@ -25,6 +25,7 @@ def fourier_series(
     x: np.ndarray, coefficients: Sequence[complex], constant: float = 0.0
 ) -> np.ndarray:
     """The real series ``constant + sum_n (c_n e^{inx} + conj(c_n) e^{-inx})``, n = 1, 2, ...
+    Not used by a notebook; for your own experiments.
 
     Args:
         x: points, any shape.
@@ -45,6 +46,7 @@ def fourier_series(
 
 def spectrum_grid(n_points: int = 64) -> np.ndarray:
     """``n_points`` even points in ``[0, 2π)``, shape ``(n_points, 1)``, float32.
+    Introduced in notebook 04.
 
     Sampling a function here and calling :func:`fourier_coefficients` gives ``c_n`` exactly for
     every ``n <= max_frequency`` provided the function has no frequency ``>= n_points -
@@ -61,6 +63,7 @@ def spectrum_grid(n_points: int = 64) -> np.ndarray:
 def fourier_coefficients(values: np.ndarray) -> np.ndarray:
     """Complex coefficients ``c_0, c_1, ..., c_{N/2}`` of a real function sampled on
     :func:`spectrum_grid` (``N`` values).
+    Not used by a notebook; for your own experiments.
 
     ``|c_n|`` is the size of frequency ``n``; for a real function ``c_{-n} = conj(c_n)``.
     The last entry, ``n = N/2``, is not ``c_{N/2}``: on an even grid ``e^{iNx/2}`` and
@@ -102,6 +105,7 @@ def _check_below_nyquist(n_points: int, max_frequency: int) -> None:
 
 def points_without_aliasing(bandwidth: int, max_frequency: int) -> int:
     """The smallest even grid that reads ``c_0 .. c_max_frequency`` of a function exactly.
+    Introduced in notebook 04.
 
     On ``N`` even points frequency ``m`` lands in the same bin as ``m - N``. If the function has
     no frequency above ``bandwidth``, bin ``n`` is clean when ``N - n > bandwidth``, so every
@@ -109,8 +113,6 @@ def points_without_aliasing(bandwidth: int, max_frequency: int) -> int:
     also needed for the bins to exist. A function with unbounded bandwidth (e.g. a stack of
     measured layers, a cosine of a cosine) is never exactly alias-free: pick ``bandwidth`` where
     its coefficients are negligible, or compare two grid sizes.
-
-    Introduced in notebook 04.
 
     Example:
         >>> points_without_aliasing(bandwidth=3, max_frequency=3)  # 7 points: next even is 8
@@ -129,6 +131,7 @@ def model_spectrum(
     bandwidth: int | None = None,
 ) -> np.ndarray:
     """``|c_n|`` for ``n = 0 .. max_frequency`` of a one-input, one-output function.
+    Introduced in notebook 04.
 
     Args:
         predict: maps a ``(n, 1)`` float32 array of angles to ``(n,)`` or ``(n, 1)`` outputs,
@@ -158,6 +161,7 @@ def model_spectrum(
 
 def highest_frequency(spectrum: np.ndarray, tolerance: float = 1e-3) -> int:
     """The largest ``n`` with ``|c_n| > tolerance`` (0 if none).
+    Introduced in notebook 04.
 
     Example:
         >>> highest_frequency(np.array([0.2, 0.1, 0.0, 0.05, 1e-6]))
@@ -174,6 +178,7 @@ def make_fourier_dataset(
     n_test: int = 100,
 ) -> Dataset:
     """A 1-D regression task: learn a Fourier series on ``[0, 2π)`` from even samples.
+    Introduced in notebook 04.
 
     ``x_train`` is ``n_train`` even points and ``x_test`` ``n_test`` even points shifted by half
     a step, so the test points lie between training points. The labels are real numbers (the
@@ -207,6 +212,7 @@ def random_weight_spectra(
     bandwidth: int | None = None,
 ) -> np.ndarray:
     """Spectra of a one-input, one-output model at ``n_draws`` random settings of its weights.
+    Introduced in notebook 04.
 
     Every trainable weight is drawn uniformly from ``[0, 2π)`` (angles, as in Schuld, Sweke and
     Meyer 2021), the model is evaluated on :func:`spectrum_grid`, and ``|c_n|`` is recorded.
@@ -247,14 +253,13 @@ def random_weight_spectra(
 
 def output_sd(spectra: np.ndarray) -> np.ndarray:
     """The standard deviation over ``x`` of each function whose spectrum is a row of ``spectra``.
+    Introduced in notebook 04.
 
     By Parseval's theorem a real function's variance over a period is ``2 * sum_{n>=1} |c_n|^2``.
     Computed per row (per weight draw or per seed), so average the result, never the spectra
     first: the mean of ``|c_n|`` over draws gives a smaller number than the mean variance.
     Frequencies above the last column are left out, so for a truncated spectrum this is a lower
     bound (exact when the function has no higher frequencies).
-
-    Introduced in notebook 04.
 
     Example:
         >>> output_sd(np.array([[0.3, 0.5, 0.0], [0.0, 0.0, 0.5]]))  # 0.3 + cos(x), cos(2x)
@@ -266,11 +271,10 @@ def output_sd(spectra: np.ndarray) -> np.ndarray:
 
 def power_above(spectra: np.ndarray, frequency: int) -> np.ndarray:
     """The output variance carried by frequencies above ``frequency``, per row of ``spectra``.
+    Introduced in notebook 04.
 
     ``2 * sum_{n > frequency} |c_n|^2``: the part of :func:`output_sd` squared that lies above
     ``frequency``, e.g. the power a model puts beyond a target's highest frequency.
-
-    Introduced in notebook 04.
 
     Example:
         >>> power_above(np.array([[0.0, 0.5, 0.1, 0.2]]), frequency=1)
@@ -293,6 +297,7 @@ def _as_spectra(spectra: np.ndarray) -> np.ndarray:
 
 def jacobi_anger_bound(max_frequency: int, scale: float = 1.0) -> np.ndarray:
     """Bound on ``|c_n|`` of two measured one-qubit layers, ``n = 0 .. max_frequency``.
+    Introduced in notebook 04.
 
     One layer on one qubit (an RX encoding, a rotation, ⟨Z⟩) outputs ``A cos(x - φ)`` with
     ``0 <= A <= 1``. A second layer that reads ``k`` times that value outputs
@@ -307,8 +312,6 @@ def jacobi_anger_bound(max_frequency: int, scale: float = 1.0) -> np.ndarray:
         max_frequency: the highest ``n`` returned.
         scale: the factor ``k >= 0`` applied between the layers (1 without rescaling).
 
-    Introduced in notebook 04.
-
     Example:
         >>> np.round(jacobi_anger_bound(3), 4)  # J_0(0) = 1, then J_n(1)
         array([1.    , 0.4401, 0.1149, 0.0196])
@@ -322,6 +325,7 @@ def jacobi_anger_bound(max_frequency: int, scale: float = 1.0) -> np.ndarray:
 
 def stack_coefficient_bound(max_frequency: int, depth: int, scale: float = 1.0) -> np.ndarray:
     """A bound on ``|c_n|`` of ``depth`` measured one-qubit layers, for any weights.
+    Introduced in notebook 04.
 
     Depth 1 is exact (``A cos(x - φ)``: ``c_0 = 0``, ``|c_1| <= 1/2``); depth 2 is
     :func:`jacobi_anger_bound`; from depth 3 on the bound comes from the analytic extension:
@@ -340,8 +344,6 @@ def stack_coefficient_bound(max_frequency: int, depth: int, scale: float = 1.0) 
         max_frequency: the highest ``n`` returned.
         depth: number of measured layers, at least 1 (depth 1: ``|c_n| = 0`` for ``n >= 2``).
         scale: the factor ``k >= 0`` applied between layers.
-
-    Introduced in notebook 04.
 
     Example:
         >>> bound = stack_coefficient_bound(8, depth=3)
@@ -376,6 +378,7 @@ def _check_scale(scale: float) -> float:
 
 def trig_features(x: np.ndarray, degree: int = 1) -> tuple[np.ndarray, list[str]]:
     """Every product of ``1, cos(k x_j), sin(k x_j)`` (``k <= degree``) over the features, minus 1.
+    Introduced in notebook 04.
 
     A circuit that encodes each feature once with a Pauli rotation outputs a linear combination
     of these functions (Schuld, Sweke and Meyer 2021), so a linear model on them can represent
@@ -385,8 +388,6 @@ def trig_features(x: np.ndarray, degree: int = 1) -> tuple[np.ndarray, list[str]
 
     Returns:
         The features, shape ``(n_samples, (2 * degree + 1)^d - 1)``, and their names.
-
-    Introduced in notebook 04.
 
     Example:
         >>> features, names = trig_features(np.zeros((1, 2)))

@@ -38,6 +38,7 @@ def set_trainable(layer: keras.layers.Layer, value: bool) -> keras.layers.Layer:
 
 def freeze(layer: keras.layers.Layer) -> keras.layers.Layer:
     """Sets ``trainable = False`` on a layer or model and on every sublayer; returns it.
+    Not used by a notebook; for your own experiments.
 
     The flag takes effect when the model is compiled: freeze first, then ``model.compile``.
 
@@ -51,6 +52,7 @@ def freeze(layer: keras.layers.Layer) -> keras.layers.Layer:
 
 def unfreeze(layer: keras.layers.Layer) -> keras.layers.Layer:
     """Sets ``trainable = True`` on a layer or model and on every sublayer; returns it.
+    Introduced in notebook 03.
 
     Unlike a plain ``model.trainable = True``, this also unfreezes a frozen sub-model on the
     TensorFlow backend (see :func:`set_trainable`). Compile again afterwards.
@@ -69,6 +71,7 @@ TRAINABLE_STEPS: tuple[str, ...] = ("freeze", "unfreeze", "compile", "fit")
 
 def fit_changes_layer(steps: Sequence[str], x: np.ndarray, y: np.ndarray, seed: int = 0) -> str:
     """Applies ``steps`` to a fresh small model; does one more ``fit`` change its first layer?
+    Introduced in notebook 03.
 
     The model is ``Dense(3, name="first") -> Dense(1, sigmoid)`` on ``x``'s features. Steps are
     ``"freeze"``/``"unfreeze"`` (set ``first.trainable``), ``"compile"`` (Adam, binary
@@ -113,6 +116,7 @@ def prepare_fine_tuning(
     metrics: Sequence[Any] = METRICS,
 ) -> keras.Model:
     """Unfreezes every layer and compiles again with a fresh optimizer at ``learning_rate``.
+    Introduced in notebook 03.
 
     Compiling again is what makes the change of ``trainable`` take effect in ``fit``.
 

@@ -41,6 +41,7 @@ VLQ_GUIDE_URL = "https://docs.it4i.cz/en/docs/clusters/vlq/vlq-consumption-guide
 @dataclasses.dataclass(frozen=True)
 class QPUPrice:
     """The on-demand price of one QPU: a fee per task plus a fee per shot.
+    Not used by a notebook; for your own experiments.
 
     Braket defines a task as repeated shots of the same circuit, so every distinct circuit run
     (another input sample, another shifted angle) is one task. ``source`` is the page the
@@ -62,7 +63,9 @@ class QPUPrice:
 
 @dataclasses.dataclass(frozen=True)
 class QPUTiming:
-    """How a QPU bills time: ``jobs × max(shots × per_shot_s, min_per_job_s)``."""
+    """How a QPU bills time: ``jobs × max(shots × per_shot_s, min_per_job_s)``.
+    Not used by a notebook; for your own experiments.
+    """
 
     name: str
     per_shot_s: float
@@ -88,6 +91,7 @@ VLQ_TIMING = QPUTiming("IT4I VLQ, worst case", 400e-6, 0.9, VLQ_GUIDE_URL, "2026
 @dataclasses.dataclass(frozen=True)
 class Recipe:
     """One training run of the course: its circuit, its data size and its epochs.
+    Not used by a notebook; for your own experiments.
 
     Attributes:
         name: the row label, starting with the notebook's number.
@@ -191,6 +195,7 @@ def parameter_shift_circuits(
     trainable_inputs: bool = False,
 ) -> int:
     """The circuits ONE gradient of ONE sample needs under the parameter-shift rule.
+    Introduced in notebook 06.
 
     Counted by PennyLane: the QNode's tape is built at random nonzero arguments and decomposed
     to the device's gates (so every ``Rot`` inside ``StronglyEntanglingLayers`` counts), its
@@ -218,6 +223,7 @@ def training_executions(
     n_train: int, epochs: int, circuits_per_gradient: int, *, forward: int = 1
 ) -> int:
     """The circuit executions of a training run: ``epochs × n_train × (forward + gradient)``.
+    Not used by a notebook; for your own experiments.
 
     On hardware each sample's output (needed for the loss and the classical layers' gradients)
     is ``forward`` circuit runs and its gradient ``circuits_per_gradient`` more, every epoch.
@@ -264,6 +270,7 @@ def qpu_seconds(
     circuits_per_job: int = 1,
 ) -> float:
     """Billed QPU seconds: ``jobs × max(shots per job × per_shot_s, min_per_job_s)``.
+    Not used by a notebook; for your own experiments.
 
     IT4I's VLQ rule (:data:`VLQ_TIMING`; queueing latency is not billed). With
     ``circuits_per_job > 1`` several circuits share a job: the jobs hold ``circuits_per_job ×
@@ -293,6 +300,7 @@ def qpu_seconds(
 
 def qpu_cost_usd(executions: int, shots: int, price: QPUPrice) -> float:
     """Price of ``executions`` circuit runs: ``executions × (per_task + shots × per_shot)``.
+    Not used by a notebook; for your own experiments.
 
     Example:
         >>> qpu_cost_usd(10, 1000, BRAKET_PRICES[3])  # Rigetti Ankaa: 10 × (0.30 + 0.90)
@@ -306,6 +314,7 @@ def qpu_cost_usd(executions: int, shots: int, price: QPUPrice) -> float:
 
 def course_recipes() -> list[Recipe]:
     """The course's training runs at their full-mode sizes, one :class:`Recipe` each.
+    Introduced in notebook 06.
 
     Training sizes come from the course's data builders; notebook 02's recipe trains on the
     80% left after its validation split, and stops early, so its 60 epochs are an upper bound.
@@ -346,6 +355,7 @@ def cost_table(
     recipes: Sequence[Recipe], shots: int = 1000, prices: Sequence[QPUPrice] = BRAKET_PRICES
 ) -> pd.DataFrame:
     """One row per training run: circuits, shots, billed QPU hours and price on each QPU.
+    Introduced in notebook 06.
 
     "trainable gate angles" are the angles the gradient differentiates (the weights' and, with
     trainable inputs, the input angles). "QPU hours, one circuit per job" bills every circuit

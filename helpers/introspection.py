@@ -41,6 +41,7 @@ def layer_outputs(
     model: keras.Model, x: np.ndarray, layer_names: Sequence[str] | None = None
 ) -> dict[str, np.ndarray]:
     """What each layer outputs for ``x`` (inference mode: dropout off), by layer name.
+    Introduced in notebook 02.
 
     Example:
         >>> outs = layer_outputs(build_hybrid_with_head(2), np.zeros((4, 2)))
@@ -56,6 +57,7 @@ def layer_io(model: keras.Model, layer_name: str, x: np.ndarray) -> tuple[np.nda
     """The values that reach a top-level layer of ``model`` and the values it returns, for ``x``
     (inference mode). Unlike :func:`layer_outputs`, this also gives a first layer's input, e.g.
     the angles a circuit receives whatever comes before it.
+    Introduced in notebook 03.
 
     Example:
         >>> angles, expectations = layer_io(model, "quantum", data.x_test)
@@ -73,6 +75,7 @@ def layer_io(model: keras.Model, layer_name: str, x: np.ndarray) -> tuple[np.nda
 def dead_relu_units(model: keras.Model, x: np.ndarray) -> dict[str, int]:
     """For each ReLU layer, how many units output 0 for every sample of ``x`` ("dead" units,
     which pass no gradient).
+    Not used by a notebook; for your own experiments.
 
     Example:
         >>> dead_relu_units(build_hybrid_with_head(2), np.zeros((4, 2)))
@@ -97,6 +100,7 @@ def linear_probe_accuracy(
 ) -> float:
     """Test accuracy of logistic regression trained on some features: how much of the class
     information a layer's output still holds in a form a linear readout can use.
+    Introduced in notebook 03.
 
     Example:
         >>> x = np.array([[0.0], [0.1], [0.9], [1.0]])
@@ -111,12 +115,11 @@ def linear_probe_accuracy(
 
 def quantum_calls_per_sample(model: keras.Model) -> int:
     """How many times one forward pass evaluates a quantum circuit for each sample.
+    Introduced in notebook 04.
 
     Counted, not inferred: the model runs eagerly on one sample, and every
     :class:`~helpers.quantum_layer.KerasLayer` in it counts the calls it receives. A layer
     called three times counts three, however many weights it has.
-
-    Introduced in notebook 04.
 
     Example:
         >>> quantum_calls_per_sample(build_depth_model("stacked_shared", 2, depth=4))
@@ -135,9 +138,9 @@ def quantum_calls_per_sample(model: keras.Model) -> int:
 # ---------------------------------------------------------------------------- gradients
 def loss_gradients(model: keras.Model, x: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
     """The training loss's gradient for each trainable weight, at the current weights.
+    Not used by a notebook; for your own experiments.
 
     Training-only layers are off (``training=False``). Works on both Keras backends.
-    Introduced in notebook 06 (:func:`gradient_norms`, notebook 02, takes their norms).
 
     Example:
         >>> grads = loss_gradients(model, data.x_train[:32], data.y_train[:32])
@@ -162,6 +165,7 @@ def loss_gradients(model: keras.Model, x: np.ndarray, y: np.ndarray) -> list[np.
 
 def gradient_norms(model: keras.Model, x: np.ndarray, y: np.ndarray) -> dict[str, float]:
     """L2 norm of the training loss's gradient for each trainable weight, at the current weights.
+    Introduced in notebook 02.
 
     Dropout and other training-only layers are off (``training=False``), so the numbers say how
     strongly each weight is pulled, not how noisy one step is. Works on both Keras backends.
@@ -181,6 +185,7 @@ def _size(variables: Sequence[Any]) -> int:
 
 def count_trainable_params(model: keras.Model) -> int:
     """Number of trainable parameters of a built model.
+    Introduced in notebook 00.
 
     Example:
         >>> count_trainable_params(build_forum_model(2, n_layers=1))  # 1*2*3 + 2 + 1
@@ -191,6 +196,7 @@ def count_trainable_params(model: keras.Model) -> int:
 
 def parameter_counts(model: keras.layers.Layer) -> dict[str, int]:
     """Trainable, non-trainable and total parameter counts, as ``model.summary()`` prints them.
+    Introduced in notebook 03.
 
     Example:
         >>> parameter_counts(freeze(keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])))
@@ -207,6 +213,7 @@ def parameter_counts(model: keras.layers.Layer) -> dict[str, int]:
 
 def trainable_table(model: keras.Model) -> pd.DataFrame:
     """One row per top-level layer: its name, type, ``trainable`` flag and parameter counts.
+    Introduced in notebook 03.
 
     Example:
         >>> trainable_table(model)  # columns layer, type, trainable, trainable_params, ...
@@ -226,6 +233,7 @@ def trainable_table(model: keras.Model) -> pd.DataFrame:
 
 def snapshot_weights(layer: keras.layers.Layer) -> list[np.ndarray]:
     """Copies of a layer's (or model's) weights as NumPy arrays, to compare after training.
+    Introduced in notebook 03.
 
     Example:
         >>> before = snapshot_weights(model.get_layer("feature_extractor"))
@@ -243,6 +251,7 @@ def weights_equal(
     a: keras.layers.Layer | Sequence[Any], b: keras.layers.Layer | Sequence[Any]
 ) -> bool:
     """True if two layers/models (or lists of arrays) hold bit-identical weights.
+    Introduced in notebook 03.
 
     Shapes, dtypes and every byte must agree; ``0.0`` and ``-0.0`` differ, and so would a
     change in the last bit of one float, which a tolerance-based comparison would miss.

@@ -20,6 +20,7 @@ T = TypeVar("T")
 
 def course_mode() -> str:
     """The current mode, ``"full"`` (default) or ``"quick"``, read from ``COURSE_MODE``.
+    Not used by a notebook; for your own experiments.
 
     Example:
         >>> import os
@@ -38,6 +39,7 @@ def course_mode() -> str:
 
 def by_mode(full: T, quick: T) -> T:
     """Returns ``full`` in full mode and ``quick`` in quick mode.
+    Introduced in notebook 01.
 
     Example:
         >>> epochs = by_mode(full=60, quick=4)
@@ -65,6 +67,7 @@ def course_sizes(
     quick_samples: int = 80,
 ) -> Sizes:
     """Epochs, seeds and sample counts for the current mode (defaults suit a small experiment).
+    Introduced in notebook 00.
 
     Example:
         >>> sizes = course_sizes(full_epochs=60)

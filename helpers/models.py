@@ -27,6 +27,7 @@ _OPTIMIZERS = {"sgd": keras.optimizers.SGD, "adam": keras.optimizers.Adam}
 
 def make_optimizer(name: str, learning_rate: float) -> keras.optimizers.Optimizer:
     """A fresh ``SGD`` or ``Adam`` optimizer by name.
+    Introduced in notebook 04.
 
     Example:
         >>> make_optimizer("adam", 0.01).name
@@ -46,6 +47,7 @@ def compile_model(
     metrics: Sequence[str | keras.metrics.Metric] = (),
 ) -> keras.Model:
     """Compiles ``model`` with a fresh optimizer (:func:`make_optimizer`) and returns it.
+    Not used by a notebook; for your own experiments.
 
     The one place the course's builders compile: a change of ``trainable`` takes effect at the
     next compile, so freezing and fine-tuning call this again.
@@ -73,6 +75,7 @@ def circuit_weight_shape(n_qubits: int, n_layers: int) -> tuple[int, int, int]:
 
 def params_from_shapes(*shapes: Sequence[int]) -> int:
     """How many numbers arrays of these shapes hold: a parameter count without building a model.
+    Not used by a notebook; for your own experiments.
 
     Example:
         >>> params_from_shapes((3, 2, 3), (2, 1), (1,))  # build_depth_model("reuploading", 2, 3)
@@ -86,6 +89,7 @@ def forum_quantum_layer(
 ) -> KerasLayer:
     """The forum's quantum layer: ``KerasLayer(forum_circuit(n_qubits), {"weights": (n_layers,
     n_qubits, 3)}, output_dim=n_qubits)``, named ``"quantum"``.
+    Not used by a notebook; for your own experiments.
 
     ``circuit`` replaces the forum's QNode by another with the same arguments, e.g. one that
     samples shots or adds noise (:func:`helpers.sampled_forum_circuit`,
@@ -111,6 +115,7 @@ def head_layers(
 ) -> list[keras.layers.Layer]:
     """The layers of a classical head: ``Dense(units, relu)`` and dropout per hidden layer, then
     ``Dense(n_outputs, output_activation)``. The defaults are the forum learner's deeper head.
+    Not used by a notebook; for your own experiments.
 
     The one head builder: :func:`build_hybrid_with_head` puts these after the quantum layer,
     :func:`helpers.build_classical_head` alone (notebook 03).
@@ -150,6 +155,7 @@ def build_forum_model(
     circuit: qml.QNode | None = None,
 ) -> keras.Model:
     """The forum's model, compiled as the learner did: quantum layer, then one Dense layer.
+    Introduced in notebook 00.
 
     ``Sequential([KerasLayer(AngleEmbedding + StronglyEntanglingLayers, PauliZ on each wire),
     Dense(n_outputs)])`` with ``SGD(learning_rate=0.05)`` and binary cross-entropy. With the
@@ -197,6 +203,7 @@ def build_hybrid_with_head(
     metrics: Sequence[str | keras.metrics.Metric] = ("accuracy",),
 ) -> keras.Model:
     """The quantum layer followed by a classical head of ReLU layers, as in notebook 02.
+    Introduced in notebook 02.
 
     The defaults are the forum learner's deeper head: ``Dense(5, relu)``, dropout,
     ``Dense(2, relu)``, dropout, ``Dense(2, sigmoid)``, with Keras' ``"uniform"`` initializer on
@@ -226,6 +233,7 @@ def build_hybrid_with_head(
 def hidden_units_for_budget(n_features: int, param_budget: int) -> int:
     """Hidden units ``h`` of a one-hidden-layer MLP (``n_features -> h -> 1``) whose parameter
     count ``h * (n_features + 2) + 1`` is closest to ``param_budget`` (at least 1).
+    Not used by a notebook; for your own experiments.
 
     Example:
         >>> hidden_units_for_budget(2, 33)
@@ -250,6 +258,7 @@ def build_classical_model(
     learning_rate: float = 0.05,
 ) -> keras.Model:
     """A classical MLP with about ``param_budget`` trainable parameters, for fair comparisons.
+    Introduced in notebook 01.
 
     ``n_features -> Dense(h, activation) -> Dense(1, sigmoid)``, compiled with binary
     cross-entropy and ``binary_accuracy``; ``h`` comes from :func:`hidden_units_for_budget`.
@@ -279,6 +288,7 @@ ARCHITECTURES: tuple[str, ...] = ("single", "reuploading", "stacked_distinct", "
 
 def quantum_layers_for(architecture: str, n_qubits: int, depth: int) -> list[KerasLayer]:
     """The quantum layers, in call order, of one of :data:`ARCHITECTURES` at a given depth.
+    Introduced in notebook 04.
 
     * ``"single"``: one layer, the data encoded once, then ``depth`` trainable layers.
     * ``"reuploading"``: one layer whose circuit encodes the data ``depth`` times, each time
@@ -287,8 +297,6 @@ def quantum_layers_for(architecture: str, n_qubits: int, depth: int) -> list[Ker
       measures, and its expectation values become the next one's angles.
     * ``"stacked_shared"``: one forum layer called ``depth`` times, as in the forum's
       ``Sequential([qlayer, qlayer, qlayer, qlayer])``: the list holds the same object.
-
-    Introduced in notebook 04.
 
     Example:
         >>> layers = quantum_layers_for("stacked_shared", n_qubits=2, depth=3)
@@ -337,6 +345,7 @@ def build_depth_model(
     frozen_random: bool = False,
 ) -> keras.Model:
     """A compiled model of :func:`quantum_layers_for`, for classification or regression.
+    Introduced in notebook 04.
 
     With ``readout=True``: the quantum layers, then ``Dense(1, sigmoid)`` on the expectation
     values, binary cross-entropy and ``binary_accuracy`` (a classifier, as in the forum).
@@ -347,8 +356,6 @@ def build_depth_model(
     (each block's trainable layer is a ``Rot`` per wire), and ``frozen_random=True`` draws the
     circuit weights uniformly from [0, 2π) and freezes them, so only the readout trains (a
     fixed random feature map).
-
-    Introduced in notebook 04.
 
     Example:
         >>> model = build_depth_model("reuploading", n_qubits=2, depth=3)

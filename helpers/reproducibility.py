@@ -15,6 +15,7 @@ from helpers._checks import check_seed
 
 def set_seed(seed: int = 0) -> None:
     """Seeds Python, NumPy and Keras' backend, and makes TensorFlow ops deterministic.
+    Introduced in notebook 00.
 
     ``keras.utils.set_random_seed`` seeds Python's ``random``, NumPy and the backend
     (TensorFlow's global seed, or Keras' JAX seed generator). On TensorFlow this also enables
@@ -47,6 +48,7 @@ def set_seed(seed: int = 0) -> None:
 
 def environment_versions() -> dict[str, str]:
     """Versions of Python and the course's main libraries, and the Keras backend in use.
+    Introduced in notebook 00.
 
     Every notebook ends with this, so a reader can tell which stack produced its outputs.
 
@@ -81,6 +83,7 @@ def environment_versions() -> dict[str, str]:
 
 def run_in_backend(backend: str, code: str, timeout: float = 300.0) -> Any:
     """Runs ``code`` in a fresh Python whose Keras backend is ``backend``; returns its result.
+    Introduced in notebook 03.
 
     Keras picks its backend once per process, so a notebook running on TensorFlow can show what
     JAX does only from another process. ``code`` runs with the course's ``helpers`` importable

@@ -42,6 +42,7 @@ def _outputs_root(root: Path | None) -> Path:
 
 def outputs_dir(*parts: str, clean: bool = False, root: Path | None = None) -> Path:
     """The repository's git-ignored ``outputs/`` folder, or a subfolder of it, created if needed.
+    Introduced in notebook 03.
 
     Nothing outside ``<root>/outputs/`` is ever created or deleted: every argument is checked
     before the first file-system change.
@@ -130,6 +131,7 @@ def save_and_reload(
     root: Path | None = None,
 ) -> tuple[keras.Model, keras.Model]:
     """Saves ``model`` both ways Keras 3 offers and loads each file back.
+    Introduced in notebook 03.
 
     * ``<name>.keras``: architecture, weights, ``trainable`` flags and (if compiled) the
       optimizer and its state; loaded with ``keras.models.load_model(path, custom_objects=...)``.

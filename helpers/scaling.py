@@ -34,6 +34,7 @@ def scale_to_angles(
     angle_range: tuple[float, float] = ANGLE_RANGE,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Scales features into ``angle_range`` with a min-max scaler fitted on ``x_train`` only.
+    Not used by a notebook; for your own experiments.
 
     Each training column's minimum maps to ``angle_range[0]`` and its maximum to
     ``angle_range[1]``; test values outside the training range are clipped to the ends, so every
@@ -85,6 +86,7 @@ def scale_to_angles(
 
 def check_feature_count(x: np.ndarray, n_qubits: int) -> None:
     """Raises a clear error unless ``x`` has exactly one feature per qubit.
+    Not used by a notebook; for your own experiments.
 
     ``qml.AngleEmbedding`` encodes one feature per wire, so the last axis of ``x`` (samples in
     rows, features in columns; a single sample may be 1-D) must have ``n_qubits`` entries.

@@ -25,6 +25,7 @@ from helpers.training import accuracy_of
 def with_weights(build_model: Callable[[], keras.Model], model: keras.Model) -> keras.Model:
     """A model from ``build_model()`` holding ``model``'s weights (same architecture), e.g. the
     trained forum model rebuilt on a noisy or sampled circuit.
+    Introduced in notebook 06.
 
     Example:
         >>> noisy = with_weights(lambda: build_forum_model(2, circuit=noisy_qnode), trained)
@@ -43,6 +44,7 @@ def gradient_spread(
     repeats: int,
 ) -> pd.DataFrame:
     """How far shot-based gradients of the circuit's weights scatter around the exact one.
+    Introduced in notebook 06.
 
     For each shot count ``S`` and each of ``repeats`` device seeds, builds
     ``build_model(S, seed)``, loads ``weights_from``'s weights and takes the loss gradient on
@@ -92,6 +94,7 @@ def noise_sweep(
     seeds: Sequence[int],
 ) -> pd.DataFrame:
     """Test accuracy of trained models evaluated on noisy circuits of growing strength.
+    Introduced in notebook 06.
 
     Each trained model's weights go in turn into ``build_noisy(channel, strength)``, a model of
     the same architecture whose circuit has that noise (e.g. built on

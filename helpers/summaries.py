@@ -20,6 +20,7 @@ def summarize_runs(
 ) -> pd.DataFrame:
     """Mean, standard deviation and count of ``metric`` per model, at the last epoch of each
     run (or at ``epoch``).
+    Introduced in notebook 00.
 
     Each (``group``, seed, epoch) must appear once: a repeated run would count twice in ``n``
     and shrink ``sd``, so it is an error.
@@ -42,6 +43,7 @@ def epochs_to_threshold(
     history: pd.DataFrame, metric: str, threshold: float, group: str = "model"
 ) -> pd.DataFrame:
     """First epoch at which ``metric`` reaches ``threshold``, per run (NaN if it never does).
+    Introduced in notebook 03.
 
     Example:
         >>> epochs_to_threshold(history, "val_binary_accuracy", 0.8)  # model, seed, epoch
@@ -58,6 +60,7 @@ def epochs_to_stay(
     history: pd.DataFrame, metric: str, target: float, group: str = "model"
 ) -> pd.DataFrame:
     """The epoch from which ``metric`` stays at or above ``target`` until the run's end.
+    Introduced in notebook 02.
 
     Unlike :func:`epochs_to_threshold`, a transient hit does not count: the epoch returned is
     the first recorded epoch after the last one below ``target``. A run whose last value is
@@ -91,6 +94,7 @@ def epochs_to_stay(
 
 def format_mean_sd(mean: float, sd: float, digits: int = 2) -> str:
     """``"0.85 ± 0.03"``.
+    Introduced in notebook 01.
 
     Example:
         >>> format_mean_sd(0.8512, 0.031)

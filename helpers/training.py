@@ -55,6 +55,7 @@ def fit_over_seeds(
     eval_every: int = 1,
 ) -> pd.DataFrame:
     """Trains a fresh model per seed and returns every epoch of every run as one table.
+    Introduced in notebook 00.
 
     For each seed: :func:`helpers.set_seed`, ``build_model()``, then ``model.fit`` on the
     training split. By default the test split is the validation data, so ``val_*`` columns are
@@ -147,6 +148,7 @@ def fit_seeds_together(
     verbose: bool = True,
 ) -> pd.DataFrame:
     """Trains one model per seed, all side by side in one Keras model: long runs made cheap.
+    Not used by a notebook; for your own experiments.
 
     Each seed's model is built exactly as :func:`fit_over_seeds` builds it (``set_seed(seed)``
     then ``build_model()``, so the same initial weights), then all of them become the branches
@@ -264,6 +266,7 @@ class _SeedRecorder(keras.callbacks.Callback):
 def accuracy_of(model: keras.Model, x: np.ndarray, y: np.ndarray) -> float:
     """The accuracy of ``model`` on ``(x, y)`` in inference mode (dropout off), as Keras'
     ``"accuracy"`` resolves: arg-max for one-hot labels, a 0.5 threshold for one column.
+    Introduced in notebook 02.
 
     Example:
         >>> accuracy_of(model, data.x_test, data.y_test)
@@ -295,6 +298,7 @@ def validation_split(
     x: np.ndarray, y: np.ndarray, fraction: float, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """A stratified split of the *training* data into training and validation parts.
+    Introduced in notebook 02.
 
     Early stopping, learning-rate schedules and model selection look at the validation part,
     so the test split is touched only to report. ``y`` holds class labels (0/1).
@@ -357,6 +361,7 @@ def fit_sklearn_over_seeds(
     name: str,
 ) -> pd.DataFrame:
     """Fits a scikit-learn classifier per seed, as rows shaped like :func:`fit_over_seeds`.
+    Introduced in notebook 01.
 
     Each run is one row with ``epoch = 1``, ``binary_accuracy`` (training split),
     ``val_binary_accuracy`` (test split) and ``fit_seconds``, so the result can be concatenated
@@ -403,12 +408,11 @@ def _run_line(frame: pd.DataFrame, seconds: float) -> str:
 
 class EpochTimer(keras.callbacks.Callback):
     """Adds each epoch's wall time, in seconds, to the logs as ``epoch_seconds``.
+    Introduced in notebook 03.
 
     Keras' ``History`` records the logs after this callback runs, so ``epoch_seconds`` becomes a
     column of :func:`helpers.fit_over_seeds`' table (pass ``callbacks=lambda: [EpochTimer()]``).
     The first epoch includes tracing and compiling the model; later epochs are the steady cost.
-
-    Introduced in notebook 03; used in notebook 04.
 
     Example:
         >>> history = fit_over_seeds(build, data, [0], 3, callbacks=lambda: [EpochTimer()])

@@ -44,6 +44,7 @@ ANGLE_MAPS: dict[str, tuple[str, float | None]] = {
 
 def angle_bounds(angles: str) -> tuple[float, float]:
     """The interval an extractor built with ``angles`` (a key of :data:`ANGLE_MAPS`) outputs.
+    Introduced in notebook 03.
 
     Example:
         >>> angle_bounds("sigmoid_pi")
@@ -65,6 +66,7 @@ def build_feature_extractor(
     name: str = "feature_extractor",
 ) -> keras.Sequential:
     """A classical network that maps ``n_features`` inputs to ``n_qubits`` angles.
+    Introduced in notebook 03.
 
     ``Dense(hidden_units, relu) -> Dense(n_qubits, activation) [-> Rescaling(scale)]``, where
     ``angles`` picks the activation and scale from :data:`ANGLE_MAPS`: ``"linear"`` (unbounded),
@@ -96,6 +98,7 @@ def build_pretraining_classifier(
     metrics: Sequence[Any] = METRICS,
 ) -> keras.Model:
     """The extractor plus ``Dense(1, sigmoid)``, compiled: the classical network to pretrain.
+    Introduced in notebook 03.
 
     After training, ``model.get_layer(extractor.name)`` is the pretrained extractor (the same
     object), ready to save and reuse without its output layer.
@@ -119,6 +122,7 @@ def build_pretraining_classifier(
 
 def build_classical_head(n_inputs: int, **recipe: Any) -> keras.Model:
     """The classical head of :func:`helpers.build_hybrid_with_head`, alone and compiled.
+    Introduced in notebook 03.
 
     ``recipe`` takes that builder's keyword arguments (``hidden_units``, ``dropout``,
     ``n_outputs``, ``optimizer``, ``learning_rate``, ...; an unknown one is a ``TypeError``);
@@ -159,6 +163,7 @@ def build_classical_then_quantum(
     metrics: Sequence[Any] = METRICS,
 ) -> keras.Model:
     """Pretrained classical model, then the quantum layer, then a trainable ``Dense(1)`` readout.
+    Introduced in notebook 03.
 
     ``Sequential([pretrained, KerasLayer(forum_circuit), Dense(1, sigmoid)])``: the order the
     forum learner found better, and Mari et al.'s classical-to-quantum transfer learning (their
@@ -202,6 +207,7 @@ def build_quantum_then_classical(
     metrics: Sequence[Any] = METRICS,
 ) -> keras.Model:
     """The quantum layer, then a pretrained classical head: the forum's order.
+    Introduced in notebook 03.
 
     ``Sequential([KerasLayer(forum_circuit), head])``; ``head`` must take ``n_qubits`` inputs
     and end in one sigmoid unit. It is frozen before ``compile`` unless ``freeze_head=False``,
@@ -228,6 +234,7 @@ def build_quantum_then_classical(
 
 def chain_histories(first: pd.DataFrame, second: pd.DataFrame, name: str) -> pd.DataFrame:
     """Joins two training phases of the same runs (per seed) into one history named ``name``.
+    Introduced in notebook 03.
 
     The second phase's epochs continue after the first phase's last epoch, and each run's
     ``fit_seconds`` becomes the sum of both phases, so curves, ``epochs_to_threshold`` and wall
@@ -260,6 +267,7 @@ def summarize_comparison(
 ) -> pd.DataFrame:
     """One row per model: the final ``metric`` (mean ± sd over seeds), the epochs each run took
     to reach ``threshold``, how many runs reached it, and the training wall time.
+    Not used by a notebook; for your own experiments.
 
     Columns: ``model`` (or ``group``), ``mean``, ``sd``, ``n`` (numbers, for
     :func:`helpers.plot_bars_with_errors`), then the formatted ``final``,

@@ -11,15 +11,21 @@ import helpers
 README = Path(__file__).resolve().parents[1] / "helpers" / "README.md"
 
 
-def listed_names() -> set[str]:
-    """Every name a table row's first cell lists, e.g. `fit_over_seeds(...)`, `models.x(...)`
-    or `SETTINGS`, `setting_data(...)` (a backtick opens each name)."""
-    names = set()
+def table_rows() -> list[tuple[list[str], list[str]]]:
+    """Every table row: the names its first cell lists, e.g. `fit_over_seeds(...)`,
+    `models.x(...)` or `SETTINGS`, `setting_data(...)` (a backtick opens each name), and the
+    row's cells, stripped."""
+    rows = []
     for line in README.read_text().splitlines():
         if line.startswith("| `"):
-            first_cell = line.split(" | ")[0]
-            names.update(re.findall(r"`([A-Za-z_][A-Za-z_.]*)", first_cell))
-    return names
+            cells = [cell.strip() for cell in line.strip().strip("|").split(" | ")]
+            rows.append((re.findall(r"`([A-Za-z_][A-Za-z_.]*)", cells[0]), cells))
+    return rows
+
+
+def listed_names() -> set[str]:
+    """Every name a table row's first cell lists."""
+    return {name for names, _ in table_rows() for name in names}
 
 
 def resolve(name: str) -> object:

@@ -36,6 +36,7 @@ def plot_training_curves(
     order: Sequence[Any] | None = None,
 ) -> Figure:
     """Plots one metric against epoch: one thin line per seed and the median over seeds.
+    Introduced in notebook 00.
 
     ``history`` is the course's tidy long format: one row per (group, seed, epoch) with columns
     ``model`` (or whatever ``group`` names), ``seed``, ``epoch`` (from 1) and metric columns such
@@ -143,7 +144,6 @@ def plot_seed_lines(
     """One thin line per seed and a thick median line, one panel per value of ``panel``, with a
     shared y range: for a bounded result (an accuracy) measured along a setting such as a noise
     strength, where a mean ± sd band could cross the bound.
-
     Introduced in notebook 06.
 
     Example:

@@ -34,6 +34,7 @@ def plot_decision_boundary(
     feature_names: tuple[str, str] = ("x1", "x2"),
 ) -> Figure:
     """Plots a binary classifier's probability over the plane, its 0.5 contour and the data.
+    Introduced in notebook 01.
 
     ``predict`` is called once, on a ``(grid_size**2, 2)`` float32 array covering the data's
     range plus ``padding`` on every side, and must return the probability of class 1 with shape
@@ -196,6 +197,7 @@ def plot_grid(
     n_panels: int, *, ncols: int = 2, panel_size: tuple[float, float] = (4.5, 3.5)
 ) -> tuple[Figure, list[Axes]]:
     """Makes a figure of ``n_panels`` side-by-side panels to pass as ``ax=`` to the plots here.
+    Introduced in notebook 01.
 
     Panels fill rows of ``ncols``; panels the last row does not need are hidden.
 
@@ -247,6 +249,7 @@ def plot_spectra(
     order: Sequence[str] | None = None,
 ) -> Figure:
     """Plots Fourier spectra ``|c_n|`` against frequency ``n``, one line per label, log scale.
+    Introduced in notebook 04.
 
     A 1-D array is one spectrum; a 2-D array ``(runs, frequencies)`` is drawn as its mean with
     a band from the smallest to the largest run. Values below ``floor`` are drawn at ``floor``
@@ -262,8 +265,6 @@ def plot_spectra(
         order: every label that panels of one figure show, in colour order; a label keeps the
             colour of its position in ``order`` even when a panel leaves earlier labels out
             (by default the colours follow ``spectra``'s order).
-
-    Introduced in notebook 04.
 
     Example:
         >>> fig = plot_spectra({"depth 1": np.array([0.0, 0.4, 0.0]),

@@ -39,6 +39,7 @@ def plot_seed_strip(
 ) -> Figure:
     """One point per seed and a vertical tick at each group's median: for bounded results such
     as a final accuracy, where a mean ± sd bar can cross the bound and hide a bimodal spread.
+    Introduced in notebook 01.
 
     Example:
         >>> table = pd.DataFrame({"model": ["a", "a", "b"], "accuracy": [0.8, 0.5, 0.9]})
@@ -72,6 +73,7 @@ def plot_censored_strip(
     unit: str = "seeds",
 ) -> Figure:
     """A strip plot of a quantity with "never reached" runs: one point per run, per group.
+    Introduced in notebook 02.
 
     Rows whose ``value`` is NaN are censored: the run ended (at ``censored_at``) without the
     event. They are drawn as hollow triangles at ``censored_at``, counted in the group's label,
@@ -167,6 +169,7 @@ def plot_paired_differences(
 ) -> Figure:
     """A forest plot: one row per comparison, its estimate as a dot and its 95% interval as a
     line, and a vertical line at 0 (no difference).
+    Introduced in notebook 05.
 
     ``table`` needs ``label``, ``difference``, ``low`` and ``high`` columns, as
     :func:`helpers.paired_differences` returns; ``scale`` converts them (e.g. the
@@ -218,6 +221,7 @@ def plot_bars_with_errors(
     annotate: bool = True,
 ) -> Figure:
     """Plots one bar per row of a summary table, with error bars.
+    Not used by a notebook; for your own experiments.
 
     Each bar has its own :data:`PALETTE` colour, its height from the ``value`` column and an
     error bar of ± the ``error`` column (a missing error, e.g. the sd of a single seed, draws

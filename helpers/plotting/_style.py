@@ -101,6 +101,7 @@ def separate_lines(
 ) -> Figure:
     """Makes every labelled curve of a figure distinguishable without colour, and gathers one
     legend outside the panels.
+    Introduced in notebook 04.
 
     Each distinct label gets a line style and, if its lines carry markers, a marker of its own
     (:data:`LINE_STYLES`, :data:`MARKERS`), the same in every panel whatever position it was
@@ -122,8 +123,6 @@ def separate_lines(
 
     Returns:
         The figure.
-
-    Introduced in notebook 04.
 
     Example:
         >>> fig, axes = plot_grid(2, ncols=2)

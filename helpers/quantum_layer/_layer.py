@@ -42,6 +42,7 @@ def _has_shots(qnode: qml.QNode) -> bool:
 @keras.saving.register_keras_serializable(package="helpers")
 class KerasLayer(keras.layers.Layer):
     """Converts a PennyLane QNode into a Keras 3 layer (drop-in for ``qml.qnn.KerasLayer``).
+    Introduced in notebook 01.
 
     Args:
         qnode: the QNode. Its signature must contain an argument named ``inputs`` (any
@@ -136,6 +137,7 @@ class KerasLayer(keras.layers.Layer):
     @staticmethod
     def set_input_argument(input_name: str = "inputs") -> None:
         """Sets the name of the QNode argument that receives the data, for layers built after.
+        Not used by a notebook; for your own experiments.
 
         As in ``qml.qnn.KerasLayer``; reset it with ``KerasLayer.set_input_argument()``.
 
@@ -214,6 +216,7 @@ class KerasLayer(keras.layers.Layer):
 
     def circuit_fingerprint(self, n_features: int | None = None) -> list[str]:
         """The gates (with their wires) and measurements the QNode runs, one string each.
+        Not used by a notebook; for your own experiments.
 
         Computed on a dry run at zero inputs and weights, after PennyLane's decomposition to
         the device's gates, so two QNodes with the same name but other gates, wires or
