@@ -67,8 +67,13 @@ def tune_one(
     Returns ``None`` for a model without a grid.
 
     Example:
-        >>> tune_one("re-uploading (04)", make_moons_dataset(), epochs=20)
-        0.05
+        >>> data = make_moons_dataset(n_samples=40)
+        >>> tune_one("logistic regression", data, epochs=1) is None  # tunes itself by CV
+        True
+        >>> tune_one("MLP, same budget", data, epochs=1) in LEARNING_RATES
+        True
+
+    Notebook 05 tunes inside :func:`run_benchmark`, on the full data and full epochs.
     """
     model = benchmark_model(model)
     if model.grid is None:
@@ -245,9 +250,15 @@ def run_benchmark(
             ``"tcp://host:8786"``, or a ``distributed.Client``: where the tasks run.
 
     Example:
-        >>> results = run_benchmark([make_moons_dataset()], ["logistic regression"], [0, 1], 1)
-        >>> len(results)
-        2
+        >>> data = make_moons_dataset(n_samples=60)
+        >>> results = run_benchmark([data], ["logistic regression"], [0, 1], 1, n_jobs=1)
+        >>> results[["model", "seed", "test_accuracy"]]  # doctest: +ELLIPSIS
+                         model  seed  test_accuracy
+        0  logistic regression     0          0.8...
+        1  logistic regression     1          0.8...
+
+    Notebook 05 runs seven models on several datasets and splits, on every core
+    (``n_jobs=-1``).
     """
     from helpers.engine import run_tasks
 

@@ -102,11 +102,16 @@ def register_model(
     the best value as ``hyper``. A name already registered is an error unless ``replace=True``.
 
     Example:
+        >>> from sklearn.tree import DecisionTreeClassifier
         >>> def fit_tree(data, seed, epochs, batch_size, hyper):
         ...     tree = DecisionTreeClassifier(max_depth=hyper, random_state=seed)
         ...     tree.fit(data.x_train, data.y_train)
         ...     return (lambda x: tree.predict_proba(x)[:, 1]), tree.tree_.node_count
-        >>> register_model("decision tree", "classical", fit_tree, grid=(2, 4, 8))
+        >>> tree = register_model("decision tree", "classical", fit_tree, grid=(2, 4, 8))
+        >>> tree.family, tree.grid
+        ('classical', (2, 4, 8))
+        >>> run_one("decision tree", make_moons_dataset(n_samples=60), seed=0, epochs=1)["hyper"]
+        4
     """
     if not isinstance(name, str) or not name.strip():
         raise ValueError(f"name must be a non-empty string, got {name!r}")

@@ -44,8 +44,14 @@ def correct_per_point(
     the same seed order for every model you compare.
 
     Example:
-        >>> correct = correct_per_point(trained["baseline"], data.x_test, data.y_test)
-        >>> correct.mean()  # the mean test accuracy over seeds
+        >>> x, y = np.array([[0.0], [1.0], [2.0]]), np.array([0, 1, 1])
+        >>> model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1, "sigmoid")])
+        >>> model.set_weights([np.array([[10.0]]), np.array([-5.0])])  # p > 0.5 when x > 0.5
+        >>> correct_per_point([model, model], x, y)  # two seeds' models
+        array([[1., 1., 1.],
+               [1., 1., 1.]])
+        >>> float(correct_per_point([model], x, 1 - y).mean())  # mean test accuracy over seeds
+        0.0
     """
     if not len(models):
         raise ValueError("models is empty; pass the trained models, one per seed")
@@ -147,6 +153,7 @@ def contrast_table(
     dimension (pass the test-set size when the arrays hold per-seed accuracies).
 
     Example:
+        >>> correct = {"A": np.ones((3, 10)), "B": np.zeros((3, 10))}
         >>> table = contrast_table(correct, {"A − B": {"A": 1, "B": -1}})
         >>> list(table.columns)
         ['estimate', 'low', 'high', 'test points', 'interval (test points)', 'verdict']
@@ -183,8 +190,8 @@ def factorial_contrasts(
     Example:
         >>> cells = {("QC", "scratch"): "a", ("QC", "frozen"): "b",
         ...          ("CQ", "scratch"): "c", ("CQ", "frozen"): "d"}
-        >>> factorial_contrasts(cells, ("order", "pretraining"))["order: CQ − QC"]
-        {'a': -0.5, 'b': -0.5, 'c': 0.5, 'd': 0.5}
+        >>> sorted(factorial_contrasts(cells, ("order", "pretraining"))["order: CQ − QC"].items())
+        [('a', -0.5), ('b', -0.5), ('c', 0.5), ('d', 0.5)]
     """
     levels = [list(dict.fromkeys(key[i] for key in cells)) for i in (0, 1)]
     if any(len(lv) != 2 for lv in levels) or len(cells) != 4:

@@ -114,7 +114,13 @@ def long_run(
         The history of :func:`helpers.training.fit_seeds_together` with a ``setting`` column.
 
     Example:
-        >>> history = long_run("moons, 2 qubits", range(10), 1000)
+        >>> history = long_run("moons, 2 qubits", [0, 1], 2, eval_every=2, n_samples=40)
+        >>> history[["seed", "epoch"]].values.tolist()  # epoch 0, then every eval_every
+        [[0, 0], [1, 0], [0, 2], [1, 2]]
+        >>> history.columns[-4:].tolist()
+        ['dead_hidden_1', 'dead_hidden_2', 'circuit_gradient', 'fit_seconds']
+
+    Notebook 02 runs it, through :func:`run_settings`, with 10 seeds and 1000 epochs.
     """
     data = setting_data(setting, n_samples)
     n_qubits = SETTINGS[setting][1]
@@ -152,8 +158,13 @@ def run_settings(tasks: Sequence[dict[str, Any]], n_jobs: int = -1) -> pd.DataFr
     running them one after another (each seeds itself).
 
     Example:
-        >>> runs = run_settings([{"setting": s, "seeds": range(10), "epochs": 1000}
-        ...                      for s in SETTINGS])
+        >>> task = {"setting": "moons, 2 qubits", "seeds": [0], "epochs": 1, "n_samples": 40}
+        >>> runs = run_settings([task | {"eval_every": 1}], n_jobs=1)  # n_jobs=1: no workers
+        >>> runs[["setting", "seed", "epoch"]].values.tolist()
+        [['moons, 2 qubits', 0, 0], ['moons, 2 qubits', 0, 1]]
+
+    Notebook 02 runs every setting of :data:`SETTINGS` with 10 seeds and 1000 epochs, on every
+    core (``n_jobs=-1``).
     """
     if not tasks:
         raise ValueError("tasks is empty; pass at least one dict of long_run arguments")
@@ -200,7 +211,23 @@ def classify_seeds(
     ``target`` and ``plateau_exit`` may be numbers or Series indexed by setting.
 
     Example:
-        >>> classify_seeds(history, target=0.85, plateau_exit=0.7)["outcome"].value_counts()
+        >>> accuracy = {0: [0.5, 0.9, 0.9, 0.9], 1: [0.5, 0.5, 0.9, 0.9], 2: [0.5] * 4,
+        ...             3: [0.5] * 4}
+        >>> dead = {0: [0] * 4, 1: [0] * 4, 2: [2] * 4, 3: [0, 0, 1, 1]}  # hidden_2 has 2 units
+        >>> history = pd.DataFrame(
+        ...     {"setting": "moons, 2 qubits", "model": "forum head", "seed": seed, "epoch": epoch,
+        ...      "test_accuracy": accuracy[seed][i], "dead_hidden_2": dead[seed][i],
+        ...      "circuit_gradient": 0.1}
+        ...     for seed in accuracy for i, epoch in enumerate([0, 20, 300, 1000]))
+        >>> classify_seeds(history, target=0.85, plateau_exit=0.7)[["seed", "outcome"]]
+           seed                     outcome
+        0     0                        fast
+        1     1  slow: plateau, then escape
+        2     2         dead from the start
+        3     3        still on the plateau
+
+    Notebook 02 classifies the histories of :func:`run_settings`: 10 seeds of 1000 epochs per
+    setting.
     """
     fast_within = check_int(fast_within, "fast_within", minimum=1, fix="e.g. fast_within=100")
     rows = []

@@ -233,13 +233,16 @@ def run_tasks(
         here, and the tasks not yet run are cancelled.
 
     Example:
-        >>> from helpers import make_moons_dataset, run_one
-        >>> data = make_moons_dataset(n_samples=60, seed=0)
-        >>> tasks = [("logistic regression", data, seed, 1) for seed in range(4)]
-        >>> with local_cluster(2) as client:
-        ...     rows = run_tasks(run_one, tasks, scheduler=client)
-        >>> [row["seed"] for row in rows]
-        [0, 1, 2, 3]
+        >>> from operator import pow
+        >>> tasks = [(2, 3), (3, 2), (10, 2), (2, 10)]
+        >>> run_tasks(pow, tasks, n_jobs=1)  # in this process
+        [8, 9, 100, 1024]
+        >>> with local_cluster(2) as client:  # on a Dask cluster: the same results, in order
+        ...     run_tasks(pow, tasks, scheduler=client)
+        [8, 9, 100, 1024]
+
+    Notebook 05 runs :func:`helpers.run_one` on the benchmark's tasks, through
+    :func:`helpers.run_benchmark`.
     """
     tasks = _check_tasks(function, tasks)
     n_jobs = check_n_jobs(n_jobs)
@@ -273,11 +276,10 @@ def local_cluster(n_workers: int = 2) -> Client:
     seconds; each worker then pays the Keras and TensorFlow import once, on its first task.
 
     Example:
-        >>> from helpers import make_moons_dataset, run_one
-        >>> tasks = [("logistic regression", make_moons_dataset(), seed, 1) for seed in (0, 1)]
-        >>> with local_cluster(2) as client:
-        ...     rows = run_tasks(run_one, tasks, scheduler=client)
-        >>> client.status
+        >>> with local_cluster(1) as client:
+        ...     len(client.scheduler_info()["workers"])
+        1
+        >>> client.status  # closing the client stopped the cluster
         'closed'
     """
     from distributed import Client

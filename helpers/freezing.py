@@ -80,8 +80,12 @@ def fit_changes_layer(steps: Sequence[str], x: np.ndarray, y: np.ndarray, seed: 
     of ``trainable`` takes effect (at the next ``compile``).
 
     Example:
+        >>> data = make_moons_dataset(n_samples=40)
         >>> fit_changes_layer(["freeze", "compile"], data.x_train, data.y_train)
         'unchanged'
+        >>> steps = ["freeze", "compile", "unfreeze", "compile"]  # compile again: it takes effect
+        >>> fit_changes_layer(steps, data.x_train, data.y_train)
+        'changed'
     """
     unknown = [step for step in steps if step not in TRAINABLE_STEPS]
     if unknown or "compile" not in steps:
@@ -121,6 +125,9 @@ def prepare_fine_tuning(
     Compiling again is what makes the change of ``trainable`` take effect in ``fit``.
 
     Example:
+        >>> model = build_classical_then_quantum(build_feature_extractor(2, 2), n_qubits=2)
+        >>> parameter_counts(model)["non_trainable"]  # the frozen extractor
+        42
         >>> model = prepare_fine_tuning(model, learning_rate=0.005)
         >>> parameter_counts(model)["non_trainable"]
         0

@@ -103,7 +103,9 @@ class Recipe:
             the gradient must also flow into the circuit's input angles.
 
     Example:
-        >>> Recipe("my run", "--", forum_circuit(2), {"weights": (2, 2, 3)}, 2, 100, 10)
+        >>> mine = Recipe("my run", "--", forum_circuit(2), {"weights": (2, 2, 3)}, 2, 100, 10)
+        >>> mine.n_train * mine.epochs
+        1000
     """
 
     name: str
@@ -368,7 +370,11 @@ def cost_table(
         prices: one cost column (``"USD, <provider> <device>"``) per price.
 
     Example:
-        >>> cost_table(course_recipes(), shots=1000)
+        >>> table = cost_table(course_recipes(), shots=1000)
+        >>> table[["notebook", "qubits", "circuits per gradient"]].head(2)
+          notebook  qubits  circuits per gradient
+        0       01       2                     24
+        1       02       2                     24
     """
     shots = check_int(shots, "shots", minimum=1, fix="e.g. shots=1000")
     recipes = _list_of(recipes, Recipe, "recipes", "course_recipes()")

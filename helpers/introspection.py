@@ -28,8 +28,11 @@ def evaluate_tensors(model: keras.Model, tensors: Sequence[Any], x: np.ndarray) 
     computed in inference mode by one direct call (no ``predict`` function to trace).
 
     Example:
+        >>> model, x = build_forum_model(2), np.zeros((3, 2))
         >>> layer = model.get_layer("quantum")
         >>> angles, expectations = evaluate_tensors(model, [layer.input, layer.output], x)
+        >>> angles.shape, expectations.shape
+        ((3, 2), (3, 2))
     """
     inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs
     values = keras.Model(inputs, list(tensors))(x, training=False)
@@ -60,6 +63,7 @@ def layer_io(model: keras.Model, layer_name: str, x: np.ndarray) -> tuple[np.nda
     Introduced in notebook 03.
 
     Example:
+        >>> model, data = build_forum_model(2), make_moons_dataset(n_samples=40)
         >>> angles, expectations = layer_io(model, "quantum", data.x_test)
         >>> bool(np.all(np.abs(expectations) <= 1))
         True
@@ -143,7 +147,10 @@ def loss_gradients(model: keras.Model, x: np.ndarray, y: np.ndarray) -> list[np.
     Training-only layers are off (``training=False``). Works on both Keras backends.
 
     Example:
-        >>> grads = loss_gradients(model, data.x_train[:32], data.y_train[:32])
+        >>> model, data = build_forum_model(2), make_moons_dataset(n_samples=40)
+        >>> grads = loss_gradients(model, data.x_train[:8], data.y_train[:8])
+        >>> [g.shape for g in grads]  # circuit weights, Dense kernel, Dense bias
+        [(2, 2, 3), (2, 1), (1,)]
     """
     loss_fn = keras.losses.get(model.loss)
     if keras.backend.backend() == "jax":
@@ -171,7 +178,10 @@ def gradient_norms(model: keras.Model, x: np.ndarray, y: np.ndarray) -> dict[str
     strongly each weight is pulled, not how noisy one step is. Works on both Keras backends.
 
     Example:
-        >>> norms = gradient_norms(model, data.x_train, y_onehot)  # {"hidden_1/kernel": ...}
+        >>> model, data = build_hybrid_with_head(2), make_moons_dataset(n_samples=40)
+        >>> norms = gradient_norms(model, data.x_train, one_hot(data.y_train))
+        >>> [name.split("/", 1)[1] for name in norms][:3]
+        ['weights', 'hidden_1/kernel', 'hidden_1/bias']
     """
     names = [v.path for v in model.trainable_variables]
     grads = loss_gradients(model, x, y)
@@ -216,7 +226,12 @@ def trainable_table(model: keras.Model) -> pd.DataFrame:
     Introduced in notebook 03.
 
     Example:
-        >>> trainable_table(model)  # columns layer, type, trainable, trainable_params, ...
+        >>> model = build_classical_then_quantum(build_feature_extractor(2, 2), n_qubits=2)
+        >>> trainable_table(model)[["layer", "trainable", "trainable_params"]]
+                       layer  trainable  trainable_params
+        0  feature_extractor      False                 0
+        1            quantum       True                12
+        2            readout       True                 3
     """
     rows = [
         {
@@ -236,7 +251,10 @@ def snapshot_weights(layer: keras.layers.Layer) -> list[np.ndarray]:
     Introduced in notebook 03.
 
     Example:
-        >>> before = snapshot_weights(model.get_layer("feature_extractor"))
+        >>> model = build_forum_model(2)
+        >>> before = snapshot_weights(model.get_layer("quantum"))
+        >>> [w.shape for w in before]
+        [(2, 2, 3)]
     """
     return [np.array(keras.ops.convert_to_numpy(w), copy=True) for w in layer.weights]
 
@@ -257,8 +275,10 @@ def weights_equal(
     change in the last bit of one float, which a tolerance-based comparison would miss.
 
     Example:
-        >>> weights_equal(model, keras.models.load_model(path))
-        True
+        >>> model = build_forum_model(2)
+        >>> copy = with_weights(lambda: build_forum_model(2), model)
+        >>> weights_equal(model, copy), weights_equal(model, build_forum_model(2))
+        (True, False)
     """
     first, second = _as_arrays(a), _as_arrays(b)
     if len(first) != len(second):

@@ -30,8 +30,8 @@ def make_optimizer(name: str, learning_rate: float) -> keras.optimizers.Optimize
     Introduced in notebook 04.
 
     Example:
-        >>> make_optimizer("adam", 0.01).name
-        'adam'
+        >>> type(make_optimizer("adam", 0.01)).__name__
+        'Adam'
     """
     return _OPTIMIZERS[check_choice(name, "optimizer", sorted(_OPTIMIZERS))](
         learning_rate=learning_rate
@@ -54,8 +54,8 @@ def compile_model(
 
     Example:
         >>> model = compile_model(keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]))
-        >>> model.optimizer.name, model.loss
-        ('sgd', 'binary_crossentropy')
+        >>> type(model.optimizer).__name__, model.loss
+        ('SGD', 'binary_crossentropy')
     """
     model.compile(
         optimizer=make_optimizer(optimizer, learning_rate), loss=loss, metrics=list(metrics)

@@ -90,8 +90,11 @@ def run_in_backend(backend: str, code: str, timeout: float = 300.0) -> Any:
     and must ``print`` one JSON value as its last line of output; that value is returned.
 
     Example:
-        >>> run_in_backend("jax", "import json, keras; print(json.dumps(keras.backend.backend()))")
+        >>> run_in_backend("jax", "import json, os; print(json.dumps(os.environ['KERAS_BACKEND']))")
         'jax'
+
+    Notebook 03 runs ``import keras`` and a saved model's reload in ``code``; that takes a few
+    seconds, so this example only reads the variable.
     """
     import json
     import os

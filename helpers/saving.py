@@ -162,7 +162,8 @@ def save_and_reload(
             folder inside the outputs folder.
 
     Example:
-        >>> from_keras, from_weights = save_and_reload(model, "pretrained")
+        >>> model = build_classical_model(2, param_budget=21)
+        >>> from_keras, from_weights = save_and_reload(model, "doctest_pretrained")
         >>> weights_equal(from_keras, model) and weights_equal(from_weights, model)
         True
     """

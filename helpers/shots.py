@@ -28,7 +28,13 @@ def with_weights(build_model: Callable[[], keras.Model], model: keras.Model) -> 
     Introduced in notebook 06.
 
     Example:
-        >>> noisy = with_weights(lambda: build_forum_model(2, circuit=noisy_qnode), trained)
+        >>> trained = build_forum_model(2)  # in notebook 06, trained on the exact circuit
+        >>> sampled_qnode = sampled_forum_circuit(2, shots=100, seed=0)
+        >>> sampled = with_weights(lambda: build_forum_model(2, circuit=sampled_qnode), trained)
+        >>> weights_equal(sampled, trained)
+        True
+
+    Notebook 06 also rebuilds it on :func:`helpers.noisy_forum_circuit` (JAX backend).
     """
     other = build_model()
     other.set_weights(model.get_weights())
@@ -58,7 +64,16 @@ def gradient_spread(
         gradient's own mean square, the scale to compare with).
 
     Example:
-        >>> spread = gradient_spread(build, trained, x[:32], y[:32], shots=(10, 100), repeats=20)
+        >>> data = make_moons_dataset(n_samples=40)
+        >>> def build(shots, seed):
+        ...     return build_forum_model(2, circuit=sampled_forum_circuit(2, shots, seed))
+        >>> trained = build(None, 0)  # in notebook 06, a trained model
+        >>> x, y = data.x_train[:4], data.y_train[:4]
+        >>> spread = gradient_spread(build, trained, x, y, shots=(100,), repeats=2)
+        >>> spread.columns.tolist()
+        ['shots', 'variance', 'mean_squared_error', 'exact_mean_square']
+
+    Notebook 06 uses 32 samples, more shot counts and 20 repeats.
     """
     repeats = check_int(repeats, "repeats", minimum=2)
     counts = [check_int(s, "shots", minimum=1) for s in shots]
@@ -105,8 +120,18 @@ def noise_sweep(
         ``accuracy``.
 
     Example:
-        >>> sweep = noise_sweep(trained, build_noisy, x_test, y_test, ["depolarizing"],
-        ...                     [0.0, 0.05], seeds=(0, 1))
+        >>> data = make_moons_dataset(n_samples=40)
+        >>> trained = [build_forum_model(2), build_forum_model(2)]  # in notebook 06, trained
+        >>> def build_noisy(channel, strength):
+        ...     return build_forum_model(2, circuit=noisy_forum_circuit(2, 2, channel, strength))
+
+        ``default.mixed`` runs only on the JAX backend, so on TensorFlow (the test suite's
+        backend) the sweep cannot run and is skipped here:
+
+        >>> sweep = noise_sweep(trained, build_noisy, data.x_test, data.y_test,
+        ...                     ["depolarizing"], [0.0, 0.05], seeds=(0, 1))  # doctest: +SKIP
+        >>> sweep.columns.tolist()  # doctest: +SKIP
+        ['seed', 'channel', 'strength', 'accuracy']
     """
     seeds = check_seeds(seeds)
     if len(seeds) != len(models):

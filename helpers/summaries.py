@@ -26,7 +26,12 @@ def summarize_runs(
     and shrink ``sd``, so it is an error.
 
     Example:
-        >>> summarize_runs(history, "val_binary_accuracy")  # columns model, mean, sd, n
+        >>> history = pd.DataFrame({"model": "hybrid", "seed": [0, 0, 0, 1, 1, 1],
+        ...                         "epoch": [1, 2, 3] * 2,
+        ...                         "val_accuracy": [0.6, 0.85, 0.8, 0.7, 0.9, 0.95]})
+        >>> summarize_runs(history, "val_accuracy")  # at each run's last epoch
+            model   mean        sd  n
+        0  hybrid  0.875  0.106066  2
     """
     _require_columns(history, [group, "seed", "epoch", metric])
     _require_unique_runs(history, group)
@@ -46,7 +51,13 @@ def epochs_to_threshold(
     Introduced in notebook 03.
 
     Example:
-        >>> epochs_to_threshold(history, "val_binary_accuracy", 0.8)  # model, seed, epoch
+        >>> history = pd.DataFrame({"model": "hybrid", "seed": [0, 0, 0, 1, 1, 1],
+        ...                         "epoch": [1, 2, 3] * 2,
+        ...                         "val_accuracy": [0.6, 0.85, 0.8, 0.7, 0.9, 0.95]})
+        >>> epochs_to_threshold(history, "val_accuracy", 0.8)
+            model  seed  epoch
+        0  hybrid     0      2
+        1  hybrid     1      2
     """
     _require_columns(history, [group, "seed", "epoch", metric])
     _require_unique_runs(history, group)
@@ -68,7 +79,13 @@ def epochs_to_stay(
     censored at its last epoch, ``last_epoch``); never average such a run as a number.
 
     Example:
-        >>> epochs_to_stay(history, "val_accuracy", 0.8)  # model, seed, epoch, last_epoch, censored
+        >>> history = pd.DataFrame({"model": "hybrid", "seed": [0, 0, 0, 1, 1, 1],
+        ...                         "epoch": [1, 2, 3] * 2,
+        ...                         "val_accuracy": [0.6, 0.85, 0.8, 0.7, 0.9, 0.95]})
+        >>> epochs_to_stay(history, "val_accuracy", 0.85)  # seed 0 dips back below: censored
+            model  seed  epoch  last_epoch  censored
+        0  hybrid     0    NaN           3      True
+        1  hybrid     1    2.0           3     False
     """
     _require_columns(history, [group, "seed", "epoch", metric])
     _require_unique_runs(history, group)

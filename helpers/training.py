@@ -89,8 +89,15 @@ def fit_over_seeds(
         epochs.
 
     Example:
-        >>> history = fit_over_seeds(lambda: build_forum_model(2), data, seeds=[0, 1], epochs=3)
-        >>> summarize_runs(history, "val_binary_accuracy")
+        >>> data = make_moons_dataset(n_samples=40)
+        >>> history = fit_over_seeds(
+        ...     lambda: build_forum_model(2), data, seeds=[0, 1], epochs=1, verbose=False
+        ... )
+        >>> history[["seed", "epoch"]].values.tolist()
+        [[0, 1], [1, 1]]
+
+    The notebooks take seeds and epochs from :func:`helpers.course_sizes` (5 seeds and 40
+    epochs in full mode).
     """
     seeds = check_seeds(seeds)
     epochs = check_epochs(epochs)
@@ -182,7 +189,14 @@ def fit_seeds_together(
         (the wall time of the whole joint run).
 
     Example:
-        >>> history = fit_seeds_together(lambda: build_forum_model(2), data, range(10), 1000)
+        >>> data = make_moons_dataset(n_samples=40)
+        >>> history = fit_seeds_together(
+        ...     lambda: build_forum_model(2), data, [0, 1], 4, eval_every=2, verbose=False
+        ... )
+        >>> history[["seed", "epoch"]].values.tolist()
+        [[0, 0], [1, 0], [0, 2], [1, 2], [0, 4], [1, 4]]
+
+    Notebook 02 (through :func:`helpers.long_run`) trains 10 seeds for 1000 epochs.
     """
     seeds = check_seeds(seeds)
     epochs = check_epochs(epochs)
@@ -269,8 +283,10 @@ def accuracy_of(model: keras.Model, x: np.ndarray, y: np.ndarray) -> float:
     Introduced in notebook 02.
 
     Example:
-        >>> accuracy_of(model, data.x_test, data.y_test)
-        0.88
+        >>> model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1, "sigmoid")])
+        >>> model.set_weights([np.array([[10.0]]), np.array([-5.0])])  # p > 0.5 when x > 0.5
+        >>> accuracy_of(model, np.array([[0.0], [1.0], [2.0], [0.2]]), np.array([0, 1, 1, 1]))
+        0.75
     """
     check_xy(x, y, "x", "y")
     return _accuracy(np.asarray(y), keras.ops.convert_to_numpy(model(x, training=False)))
@@ -307,7 +323,10 @@ def validation_split(
         ``x_train, x_val, y_train, y_val``.
 
     Example:
+        >>> data = make_moons_dataset(n_samples=40)
         >>> x_fit, x_val, y_fit, y_val = validation_split(data.x_train, data.y_train, 0.2)
+        >>> len(x_fit), len(x_val), float(y_val.mean())
+        (24, 6, 0.5)
     """
     fraction = check_fraction(
         fraction,
@@ -378,7 +397,10 @@ def fit_sklearn_over_seeds(
 
     Example:
         >>> from sklearn.linear_model import LogisticRegression
+        >>> data = make_moons_dataset(n_samples=40)
         >>> rows = fit_sklearn_over_seeds(lambda s: LogisticRegression(), data, [0], "logistic")
+        >>> rows.columns.tolist()
+        ['model', 'seed', 'epoch', 'binary_accuracy', 'val_binary_accuracy', 'fit_seconds']
     """
     rows = []
     for seed in check_seeds(seeds):
@@ -415,7 +437,11 @@ class EpochTimer(keras.callbacks.Callback):
     The first epoch includes tracing and compiling the model; later epochs are the steady cost.
 
     Example:
-        >>> history = fit_over_seeds(build, data, [0], 3, callbacks=lambda: [EpochTimer()])
+        >>> data = make_moons_dataset(n_samples=40)
+        >>> build = lambda: build_classical_model(2, param_budget=21)
+        >>> history = fit_over_seeds(
+        ...     build, data, [0], 2, callbacks=lambda: [EpochTimer()], verbose=False
+        ... )
         >>> bool((history["epoch_seconds"] > 0).all())
         True
     """

@@ -241,7 +241,16 @@ def chain_histories(first: pd.DataFrame, second: pd.DataFrame, name: str) -> pd.
     times describe the whole procedure (e.g. frozen training, then fine-tuning).
 
     Example:
-        >>> both = chain_histories(frozen_history, fine_tune_history, "(d) fine-tuned")
+        >>> frozen = pd.DataFrame({"model": "frozen", "seed": [0, 0], "epoch": [1, 2],
+        ...                        "val_accuracy": [0.7, 0.8], "fit_seconds": 3.0})
+        >>> fine = pd.DataFrame({"model": "fine", "seed": [0, 0], "epoch": [1, 2],
+        ...                      "val_accuracy": [0.85, 0.9], "fit_seconds": 2.0})
+        >>> chain_histories(frozen, fine, "(d) fine-tuned")
+                    model  seed  epoch  val_accuracy  fit_seconds
+        0  (d) fine-tuned     0      1          0.70          5.0
+        1  (d) fine-tuned     0      2          0.80          5.0
+        2  (d) fine-tuned     0      3          0.85          5.0
+        3  (d) fine-tuned     0      4          0.90          5.0
     """
     for table, label in ((first, "first"), (second, "second")):
         missing = {"seed", "epoch", "fit_seconds"} - set(table.columns)
@@ -275,7 +284,12 @@ def summarize_comparison(
     ``runs reaching it`` and ``training time (s)`` (from ``fit_seconds``).
 
     Example:
-        >>> summarize_comparison(history, "val_binary_accuracy", threshold=0.9)
+        >>> history = pd.DataFrame({"model": "hybrid", "seed": [0, 0, 1, 1], "epoch": [1, 2] * 2,
+        ...                         "val_accuracy": [0.8, 0.9, 0.85, 0.95], "fit_seconds": 4.0})
+        >>> table = summarize_comparison(history, "val_accuracy", threshold=0.9)
+        >>> table[["final", "epochs to threshold", "runs reaching it"]]
+                 final epochs to threshold runs reaching it
+        0  0.93 ± 0.04           2.0 ± 0.0           2 of 2
     """
     summary = summarize_runs(history, metric, group=group)
     reached = epochs_to_threshold(history, metric, threshold, group=group)

@@ -127,8 +127,8 @@ def separate_lines(
     Example:
         >>> fig, axes = plot_grid(2, ncols=2)
         >>> for ax in axes:
-        ...     ax.plot([0, 1], [0, 1], color="black", label="Jacobi-Anger bound")
-        ...     ax.plot([0, 1], [0, 2], color="black", label="analytic bound")
+        ...     _ = ax.plot([0, 1], [0, 1], color="black", label="Jacobi-Anger bound")
+        ...     _ = ax.plot([0, 1], [0, 2], color="black", label="analytic bound")
         >>> fig = separate_lines(fig, axes, xlabel="frequency n")  # solid and dashed
     """
     if legend not in ("below", "right"):

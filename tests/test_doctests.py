@@ -1,0 +1,63 @@
+"""Every ``>>>`` example in the ``helpers`` package runs as a doctest, one test per module.
+
+An example that fails shows doctest's own report (expected and got). Examples share the
+module's globals (``helpers`` and its public names are importable in them), start from
+``set_seed(0)`` and quick mode, and write only into the git-ignored ``outputs/`` folder.
+"""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import pkgutil
+
+import pytest
+
+import helpers
+from helpers import set_seed
+
+FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+
+
+def context() -> dict[str, object]:
+    """What every example may use without importing it: NumPy as ``np``, ``keras``,
+    ``helpers`` and its public names."""
+    import keras
+    import numpy as np
+
+    return {"np": np, "keras": keras, "helpers": helpers} | {
+        name: getattr(helpers, name) for name in helpers.__all__
+    }
+
+
+def module_names() -> list[str]:
+    """Every module of the package, ``helpers`` itself included, in a stable order."""
+    found = [info.name for info in pkgutil.walk_packages(helpers.__path__, "helpers.")]
+    return ["helpers", *sorted(found)]
+
+
+def examples(module_name: str) -> list[doctest.DocTest]:
+    """The doctests of a module's own objects (not of names it imports), with examples."""
+    module = importlib.import_module(module_name)
+    finder = doctest.DocTestFinder(exclude_empty=True)
+    return sorted(
+        (test for test in finder.find(module, module_name) if test.examples),
+        key=lambda test: test.name,
+    )
+
+
+@pytest.mark.parametrize("module_name", module_names())
+def test_docstring_examples(module_name: str) -> None:
+    tests = examples(module_name)
+    if not tests:
+        pytest.skip(f"{module_name} has no >>> examples")
+    runner = doctest.DocTestRunner(optionflags=FLAGS)
+    reports = []
+    for test in tests:
+        set_seed(0)
+        output: list[str] = []
+        test.globs = {**context(), **test.globs}
+        result = runner.run(test, out=output.append, clear_globs=True)
+        if result.failed:
+            reports.append("".join(output))
+    assert not reports, "\n".join(reports)
