@@ -190,13 +190,13 @@ def fit_seeds_together(
 
     Example:
         >>> data = make_moons_dataset(n_samples=40)
-        >>> history = fit_seeds_together(
-        ...     lambda: build_forum_model(2), data, [0, 1], 4, eval_every=2, verbose=False
-        ... )
+        >>> build = lambda: build_classical_model(2, param_budget=21)
+        >>> history = fit_seeds_together(build, data, [0, 1], 4, eval_every=2, verbose=False)
         >>> history[["seed", "epoch"]].values.tolist()
         [[0, 0], [1, 0], [0, 2], [1, 2], [0, 4], [1, 4]]
 
-    Notebook 02 (through :func:`helpers.long_run`) trains 10 seeds for 1000 epochs.
+    Notebook 02 (through :func:`helpers.long_run`) trains the hybrid with the forum's head this
+    way: 10 seeds for 1000 epochs.
     """
     seeds = check_seeds(seeds)
     epochs = check_epochs(epochs)
