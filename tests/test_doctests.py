@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import doctest
 import importlib
+import os
 import pkgutil
+from collections.abc import Iterator
 
 import pytest
 
@@ -44,6 +46,20 @@ def examples(module_name: str) -> list[doctest.DocTest]:
         (test for test in finder.find(module, module_name) if test.examples),
         key=lambda test: test.name,
     )
+
+
+@pytest.fixture(autouse=True)
+def _restore_process_state() -> Iterator[None]:
+    """Examples may set environment variables (``COURSE_MODE``) or register a benchmark model;
+    both are undone after each module, so later tests in the same worker see the usual state."""
+    from helpers.benchmark_models import _REGISTRY
+
+    environment, registry = dict(os.environ), dict(_REGISTRY)
+    yield
+    os.environ.clear()
+    os.environ.update(environment)
+    _REGISTRY.clear()
+    _REGISTRY.update(registry)
 
 
 @pytest.mark.parametrize("module_name", module_names())
