@@ -101,9 +101,9 @@ def scaling_circuit(n_qubits: int, simulator: str) -> Any:
 
 def measure(simulator: str, n_qubits: int) -> dict[str, float]:
     """Runs in a worker process whose KERAS_BACKEND is already set to jax."""
-    import numpy as np
-
     from helpers import build_forum_model, set_seed
+
+    import numpy as np
 
     set_seed(0)
     steps = steps_for(n_qubits)

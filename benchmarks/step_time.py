@@ -49,9 +49,9 @@ def shot_circuit(n_qubits: int, shots: int) -> Any:
 
 def measure(n_qubits: int, shots: int | None = None) -> dict[str, float]:
     """Runs in a worker process whose KERAS_BACKEND is already set."""
-    import numpy as np
-
     from helpers import BACKEND, build_forum_model, forum_circuit, set_seed
+
+    import numpy as np
 
     set_seed(0)
     rng = np.random.default_rng(0)

@@ -2,7 +2,8 @@
 
 ``helpers/__init__.py`` imports this module first, so every notebook, solution and worker
 process gets it without notebook code (joblib/loky and Dask workers import ``helpers`` when they
-unpickle a task). At import it:
+unpickle a task). It can only act if it runs before TensorFlow loads: a notebook therefore
+imports ``helpers`` before Keras, TensorFlow or PennyLane. At import it:
 
 * imports Keras with file descriptor 2 captured, and drops TensorFlow's C++ start-up notices
   from what it captured ("WARNING: All log messages before absl::InitializeLog() ...", the
@@ -11,8 +12,12 @@ unpickle a task). At import it:
   ``sys.stderr`` and an exception raised by the import propagates unchanged. Numerics are
   untouched: ``TF_ENABLE_ONEDNN_OPTS`` is neither read nor set. On ``KERAS_BACKEND=jax`` Keras
   does not import TensorFlow, and neither does this module;
-* sets ``TF_CPP_MIN_LOG_LEVEL=2`` unless it is set, for TensorFlow's later C++ INFO/WARNING log
-  lines (worker processes inherit it);
+* sets ``TF_CPP_MIN_LOG_LEVEL=3`` unless it is set, for TensorFlow's later C++ log lines
+  (worker processes inherit it): INFO lines at the first XLA compile, and an ERROR-level line
+  that TensorFlow 2.21 logs at every ``fit`` on a ``tf.data`` pipeline built by Keras 3.15
+  ("NodeDef mentions attribute use_unbounded_threadpool which is not in the op definition ...
+  Unknown attributes will be ignored"), which is harmless. A real failure still raises a Python
+  exception; set ``TF_CPP_MIN_LOG_LEVEL=0`` before starting Python to see every C++ line;
 * ignores loky's "A worker stopped while some jobs were given to the executor" warning: loky
   replaces a worker whose memory grew during a task (compiled circuits kept for reuse), and the
   results are unaffected.
@@ -142,6 +147,6 @@ def tf_interface_warning() -> Iterator[None]:
             )
 
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 warnings.filterwarnings("ignore", message=re.escape(WORKER_STOPPED), category=UserWarning)
 import_quietly("keras")

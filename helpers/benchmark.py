@@ -32,10 +32,6 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import keras
-import numpy as np
-import pandas as pd
-
 from helpers._checks import (
     check_batch_size,
     check_epochs,
@@ -49,6 +45,10 @@ from helpers.comparison import _correct_mask
 from helpers.data import Dataset
 from helpers.reproducibility import set_seed
 from helpers.training import validation_split
+
+import keras
+import numpy as np
+import pandas as pd
 
 #: The share of the training split held out to choose the learning rate.
 VALIDATION_FRACTION = 0.25

@@ -23,14 +23,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import keras
-import numpy as np
-import pandas as pd
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegressionCV
-from sklearn.model_selection import GridSearchCV
-from sklearn.neural_network import MLPClassifier
-
 from helpers._checks import check_choice
 from helpers.data import Dataset
 from helpers.fourier import trig_features
@@ -42,6 +34,14 @@ from helpers.models import (
     circuit_weight_shape,
     params_from_shapes,
 )
+
+import keras
+import numpy as np
+import pandas as pd
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegressionCV
+from sklearn.model_selection import GridSearchCV
+from sklearn.neural_network import MLPClassifier
 
 #: Learning rates every Keras model chooses from, on a validation part of the training split.
 LEARNING_RATES: tuple[float, ...] = (0.01, 0.05, 0.2)

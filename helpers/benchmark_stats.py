@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
-import pandas as pd
-
 from helpers._checks import check_unique_rows
 from helpers.comparison import split_contrast_interval
+
+import numpy as np
+import pandas as pd
 
 
 def summarize_benchmark(results: pd.DataFrame) -> pd.DataFrame:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from helpers._checks import check_int
+
 import pennylane as qml
 from matplotlib.figure import Figure
-
-from helpers._checks import check_int
 
 
 def forum_circuit(n_qubits: int, device: str = "default.qubit") -> qml.QNode:

@@ -17,11 +17,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from helpers._checks import check_int, check_seed
+
 import keras
 import numpy as np
 import pandas as pd
-
-from helpers._checks import check_int, check_seed
 
 
 def _correct_mask(probabilities: Any, y: Any, threshold: float = 0.5) -> np.ndarray:

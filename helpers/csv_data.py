@@ -17,12 +17,12 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from helpers._checks import check_fraction, check_seed
 from helpers.data import _TEST_SIZE_FIX, Dataset, _build, _show, _split
 from helpers.scaling import _overflowing_column
+
+import numpy as np
+import pandas as pd
 
 DATA_DIR: Path = Path(__file__).resolve().parents[1] / "data"
 """The repository's ``data/`` folder, searched for relative CSV paths after the working folder."""

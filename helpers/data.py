@@ -23,15 +23,15 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from helpers._checks import check_fraction, check_int, check_non_negative, check_seed
+from helpers.scaling import scale_to_angles
+
 import numpy as np
 from sklearn.datasets import load_breast_cancer, make_circles, make_moons
 from sklearn.decomposition import PCA
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-
-from helpers._checks import check_fraction, check_int, check_non_negative, check_seed
-from helpers.scaling import scale_to_angles
 
 _MIN_SAMPLES = 10
 _MAX_PCA_COMPONENTS = 30  # the breast-cancer data has 30 features

@@ -22,17 +22,17 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
-import keras
-import numpy as np
-import pandas as pd
-from joblib import Parallel, delayed
-
 from helpers._checks import check_int
 from helpers.data import Dataset, make_breast_cancer_dataset, make_moons_dataset
 from helpers.introspection import dead_relu_units, gradient_norms
 from helpers.models import build_hybrid_with_head
 from helpers.summaries import epochs_to_stay
 from helpers.training import fit_seeds_together
+
+import keras
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed
 
 #: The settings notebook 02 compares: name -> (dataset, qubits = features = the head's width).
 SETTINGS: dict[str, tuple[str, int]] = {

@@ -38,9 +38,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
-from joblib import Parallel, delayed
-
 from helpers._checks import check_int, check_n_jobs
+
+from joblib import Parallel, delayed
 
 if TYPE_CHECKING:
     from distributed import Client

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from helpers._checks import check_int, check_seed
+from helpers.data import Dataset
+
 import keras
 import numpy as np
 from scipy import special
-
-from helpers._checks import check_int, check_seed
-from helpers.data import Dataset
 
 
 def fourier_series(

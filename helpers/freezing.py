@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import keras
-import numpy as np
-
 from helpers.introspection import snapshot_weights, weights_equal
 from helpers.models import compile_model
 from helpers.reproducibility import set_seed
+
+import keras
+import numpy as np
 
 #: The metrics the transfer-learning models compile with.
 METRICS: tuple[str, ...] = ("binary_accuracy",)

@@ -21,16 +21,16 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import numpy as np
-import pandas as pd
-import pennylane as qml
-
 from helpers._checks import check_int, is_real
 from helpers.circuits import forum_circuit, reuploading_circuit
 from helpers.data import make_breast_cancer_dataset, make_circles_dataset, make_moons_dataset
 from helpers.quantum_layer._saving import device_tape
 from helpers.quantum_layer._validate import check_layer_arguments
 from helpers.training import validation_split
+
+import numpy as np
+import pandas as pd
+import pennylane as qml
 
 #: The QNode argument that receives the data, as in :class:`helpers.KerasLayer`.
 INPUT_ARGUMENT = "inputs"

@@ -15,11 +15,11 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from helpers.quantum_layer import KerasLayer
+
 import keras
 import numpy as np
 import pandas as pd
-
-from helpers.quantum_layer import KerasLayer
 
 
 # ---------------------------------------------------------------------------- values

@@ -10,13 +10,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-import keras
-import numpy as np
-import pennylane as qml
-
 from helpers._checks import check_choice, check_fraction, check_int
 from helpers.circuits import forum_circuit, reuploading_circuit
 from helpers.quantum_layer import KerasLayer
+
+import keras
+import numpy as np
+import pennylane as qml
 
 #: The metrics the forum learner compiled with.
 FORUM_METRICS: tuple[str, ...] = ("accuracy", "mse", "mae", "binary_accuracy")

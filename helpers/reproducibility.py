@@ -8,9 +8,9 @@ from __future__ import annotations
 import random
 from typing import Any
 
-import keras
-
 from helpers._checks import check_seed
+
+import keras
 
 
 def set_seed(seed: int = 0) -> None:

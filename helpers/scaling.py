@@ -17,10 +17,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from helpers._checks import check_int
+
 import numpy as np
 from sklearn.preprocessing import MinMaxScaler
-
-from helpers._checks import check_int
 
 ANGLE_RANGE: tuple[float, float] = (0.0, float(np.pi))
 """The interval features are scaled into: the RX angles of ``qml.AngleEmbedding``."""

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-import keras
-import numpy as np
-import pandas as pd
-
 from helpers._checks import check_int, check_seeds
 from helpers.introspection import loss_gradients
 from helpers.training import accuracy_of
+
+import keras
+import numpy as np
+import pandas as pd
 
 
 def with_weights(build_model: Callable[[], keras.Model], model: keras.Model) -> keras.Model:

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from helpers._checks import check_unique_rows
+
 import numpy as np
 import pandas as pd
-
-from helpers._checks import check_unique_rows
 
 
 def summarize_runs(

@@ -13,10 +13,6 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
-import keras
-import numpy as np
-import pandas as pd
-
 from helpers._checks import (
     check_batch_size,
     check_epochs,
@@ -28,6 +24,10 @@ from helpers._checks import (
     check_xy,
 )
 from helpers.reproducibility import set_seed
+
+import keras
+import numpy as np
+import pandas as pd
 
 
 class SupervisedData(Protocol):

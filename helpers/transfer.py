@@ -24,14 +24,14 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-import keras
-import numpy as np
-import pandas as pd
-
 from helpers._checks import check_choice
 from helpers.freezing import METRICS, set_trainable
 from helpers.models import build_hybrid_with_head, compile_model, forum_quantum_layer, head_layers
 from helpers.summaries import epochs_to_threshold, format_mean_sd, summarize_runs
+
+import keras
+import numpy as np
+import pandas as pd
 
 #: How the feature extractor turns its last Dense layer into angles: (activation, scale).
 ANGLE_MAPS: dict[str, tuple[str, float | None]] = {

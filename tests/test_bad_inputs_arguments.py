@@ -11,13 +11,6 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
-import keras
-import matplotlib.pyplot as plt
-import numpy as np
-import pandas as pd
-import pytest
-from sklearn.linear_model import LogisticRegression
-
 from helpers import (
     build_feature_extractor,
     build_forum_model,
@@ -44,6 +37,13 @@ from helpers.data import make_breast_cancer_dataset, make_moons_dataset
 from helpers.models import build_classical_model, hidden_units_for_budget
 from helpers.summaries import epochs_to_threshold, summarize_runs
 from helpers.training import fit_over_seeds, fit_sklearn_over_seeds
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import LogisticRegression
 
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(20, 2)).astype("float32")

@@ -23,14 +23,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import keras
-import numpy as np
-import pytest
-
 from helpers.csv_data import load_csv_dataset
 from helpers.introspection import weights_equal
 from helpers.saving import outputs_dir, save_and_reload
 from helpers.scaling import scale_to_angles
+
+import keras
+import numpy as np
+import pytest
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from helpers import KerasLayer, build_forum_model, forum_circuit
+
 import keras
 import numpy as np
 import pennylane as qml
 import pytest
-
-from helpers import KerasLayer, build_forum_model, forum_circuit
 
 RNG = np.random.default_rng(7)
 SHAPES = {"weights": (1, 2, 3)}

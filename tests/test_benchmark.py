@@ -5,10 +5,6 @@ from __future__ import annotations
 
 import functools
 
-import numpy as np
-import pandas as pd
-import pytest
-
 from helpers.benchmark import run_benchmark, run_one, tune_one
 from helpers.benchmark_models import (
     BENCHMARK_MODELS,
@@ -27,6 +23,10 @@ from helpers.benchmark_stats import (
 from helpers.data import make_moons_dataset
 from helpers.introspection import count_trainable_params
 from helpers.models import build_depth_model
+
+import numpy as np
+import pandas as pd
+import pytest
 
 
 @pytest.fixture(scope="module")

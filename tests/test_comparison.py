@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import keras
-import numpy as np
-import pytest
-
 from helpers.comparison import (
     contrast_interval,
     contrast_table,
@@ -13,6 +9,10 @@ from helpers.comparison import (
     factorial_contrasts,
     split_contrast_interval,
 )
+
+import keras
+import numpy as np
+import pytest
 
 RNG = np.random.default_rng(0)
 

@@ -6,15 +6,6 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-import pytest
-from sklearn.datasets import load_breast_cancer
-from sklearn.decomposition import PCA
-from sklearn.model_selection import train_test_split
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import MinMaxScaler, StandardScaler
-
 from helpers.csv_data import DATA_DIR, load_csv_dataset
 from helpers.data import (
     Dataset,
@@ -23,6 +14,15 @@ from helpers.data import (
     make_moons_dataset,
 )
 from helpers.scaling import ANGLE_RANGE, check_feature_count, scale_to_angles
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import load_breast_cancer
+from sklearn.decomposition import PCA
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 LOW, HIGH = ANGLE_RANGE
 F32_ATOL = 1e-6  # float32 has no exact pi: the top end is the largest float32 below pi

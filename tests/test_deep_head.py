@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
-import pytest
-
 from helpers.deep_head import (
     OUTCOMES,
     classify_seeds,
@@ -13,6 +9,10 @@ from helpers.deep_head import (
     majority_accuracy,
     setting_data,
 )
+
+import numpy as np
+import pandas as pd
+import pytest
 
 
 def run(seed, accs, dead, grads, setting="s", model="forum head"):

@@ -13,10 +13,10 @@ import os
 import pkgutil
 from collections.abc import Iterator
 
-import pytest
-
 import helpers
 from helpers import set_seed
+
+import pytest
 
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 

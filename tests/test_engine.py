@@ -11,13 +11,13 @@ import time
 import uuid
 from functools import partial
 
+from helpers import build_classical_model, fit_over_seeds, make_moons_dataset, run_one
+from helpers.engine import local_cluster, run_tasks, scheduler_address
+
 import numpy as np
 import pandas as pd
 import pytest
 from distributed import Client
-
-from helpers import build_classical_model, fit_over_seeds, make_moons_dataset, run_one
-from helpers.engine import local_cluster, run_tasks, scheduler_address
 
 SEEDS = (0, 1, 2, 3)
 PROCESS_DEPENDENT = ("pid", "fit_seconds")

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-import pytest
-
 from helpers.fourier import (
     fourier_coefficients,
     fourier_series,
@@ -16,6 +13,9 @@ from helpers.fourier import (
     stack_coefficient_bound,
     trig_features,
 )
+
+import numpy as np
+import pytest
 
 
 def _grid(n_points: int) -> np.ndarray:

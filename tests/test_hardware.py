@@ -5,11 +5,6 @@ from __future__ import annotations
 import math
 import re
 
-import numpy as np
-import pennylane as qml
-import pytest
-from pennylane import numpy as pnp
-
 from helpers import forum_circuit, reuploading_circuit, trainable_encoding_circuit
 from helpers.hardware import (
     BRAKET_PRICES,
@@ -23,6 +18,11 @@ from helpers.hardware import (
     qpu_seconds,
     training_executions,
 )
+
+import numpy as np
+import pennylane as qml
+import pytest
+from pennylane import numpy as pnp
 
 
 def _small_circuit():

@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from helpers import BACKEND, KerasLayer, forum_circuit, run_in_backend
+
 import keras
 import numpy as np
 import pennylane as qml
 import pytest
 from pennylane import numpy as pnp
-
-from helpers import BACKEND, KerasLayer, forum_circuit, run_in_backend
 
 RNG = np.random.default_rng(2024)
 ROOT = Path(__file__).resolve().parents[1]

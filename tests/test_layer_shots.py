@@ -10,12 +10,12 @@ tests/test_backends.py.
 
 from __future__ import annotations
 
+from helpers import BACKEND, KerasLayer
+
 import keras
 import numpy as np
 import pennylane as qml
 import pytest
-
-from helpers import BACKEND, KerasLayer
 
 RNG = np.random.default_rng(99)
 SHAPES = {"weights": (1, 2, 3)}

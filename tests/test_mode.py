@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from helpers.mode import by_mode, course_mode, course_sizes
+
+import pytest
 
 
 def test_full_is_the_default(monkeypatch):

@@ -6,15 +6,6 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display in tests; the helpers never pick a backend themselves
 
-import matplotlib.pyplot as plt
-import numpy as np
-import pandas as pd
-import pytest
-from matplotlib.collections import PathCollection, PolyCollection
-from matplotlib.colors import to_hex
-from matplotlib.container import BarContainer
-from matplotlib.figure import Figure
-
 from helpers.plotting import (
     PALETTE,
     plot_bars_with_errors,
@@ -24,6 +15,15 @@ from helpers.plotting import (
     plot_training_curves,
     separate_lines,
 )
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.collections import PathCollection, PolyCollection
+from matplotlib.colors import to_hex
+from matplotlib.container import BarContainer
+from matplotlib.figure import Figure
 
 
 @pytest.fixture(autouse=True)

@@ -6,13 +6,13 @@ tests/test_backends.py, once more in a subprocess with KERAS_BACKEND=jax.
 
 from __future__ import annotations
 
+from helpers import BACKEND, KerasLayer, build_forum_model, forum_circuit, set_seed
+
 import keras
 import numpy as np
 import pennylane as qml
 import pytest
 from pennylane import numpy as pnp
-
-from helpers import BACKEND, KerasLayer, build_forum_model, forum_circuit, set_seed
 
 RNG = np.random.default_rng(1234)
 

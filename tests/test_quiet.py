@@ -15,10 +15,10 @@ import textwrap
 import warnings
 from pathlib import Path
 
+from helpers import _quiet
+
 import pytest
 from pennylane.exceptions import _TF_DEPRECATION_MSG, PennyLaneDeprecationWarning
-
-from helpers import _quiet
 
 ROOT = Path(__file__).resolve().parents[1]
 START_UP = re.compile(r"absl::|oneDNN|cpu_feature_guard|rebuild TensorFlow|^[IWE]\d{4} ", re.M)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import random
 
+from helpers import environment_versions, run_in_backend, set_seed
+
 import keras
 import numpy as np
 import pytest
-
-from helpers import environment_versions, run_in_backend, set_seed
 
 
 def draws() -> tuple[float, float, float]:

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-import pennylane as qml
-import pytest
-
 from helpers.circuits import forum_circuit, reuploading_circuit
 from helpers.fourier import (
     fourier_coefficients,
@@ -18,6 +14,10 @@ from helpers.fourier import (
 )
 from helpers.introspection import count_trainable_params, quantum_calls_per_sample
 from helpers.models import ARCHITECTURES, build_depth_model
+
+import numpy as np
+import pennylane as qml
+import pytest
 
 
 def test_one_block_of_reuploading_is_the_forum_circuit_with_one_layer():

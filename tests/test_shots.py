@@ -6,10 +6,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import numpy as np
-import pandas as pd
-import pytest
-
 from helpers import (
     BACKEND,
     accuracy_of,
@@ -25,6 +21,10 @@ from helpers import (
     set_seed,
     with_weights,
 )
+
+import numpy as np
+import pandas as pd
+import pytest
 
 RNG = np.random.default_rng(5)
 JAX_ONLY = pytest.mark.skipif(

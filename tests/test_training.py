@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-import numpy as np
-import pandas as pd
-import pytest
-
 from helpers.models import build_classical_model
 from helpers.summaries import epochs_to_stay, epochs_to_threshold, format_mean_sd, summarize_runs
 from helpers.training import fit_over_seeds, fit_sklearn_over_seeds, validation_split
+
+import numpy as np
+import pandas as pd
+import pytest
 
 
 @pytest.fixture(scope="module")

@@ -4,11 +4,6 @@ from __future__ import annotations
 
 import math
 
-import keras
-import numpy as np
-import pandas as pd
-import pytest
-
 from helpers.circuits import forum_circuit
 from helpers.freezing import fit_changes_layer, freeze, prepare_fine_tuning, unfreeze
 from helpers.introspection import (
@@ -32,6 +27,11 @@ from helpers.transfer import (
     chain_histories,
     summarize_comparison,
 )
+
+import keras
+import numpy as np
+import pandas as pd
+import pytest
 
 RNG = np.random.default_rng(0)
 X = RNG.uniform(0, np.pi, (48, 4)).astype("float32")

@@ -11,15 +11,15 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from helpers._checks import check_int, check_non_negative
+from helpers.plotting._style import _colour, _figure_and_axes
+
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
-
-from helpers._checks import check_int, check_non_negative
-from helpers.plotting._style import _colour, _figure_and_axes
 
 
 def plot_decision_boundary(

@@ -10,12 +10,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
-import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-
 from helpers.plotting._style import (
     _LONG_TICK_LABEL,
     _colour,
@@ -25,6 +19,12 @@ from helpers.plotting._style import (
     _require_columns,
     _require_numeric,
 )
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 
 def plot_seed_strip(

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from helpers.quantum_layer._spec import CircuitCall
+from helpers.quantum_layer._validate import raise_if_not_finite
+
 import jax
 import jax.numpy as jnp
 import pennylane as qml
-
-from helpers.quantum_layer._spec import CircuitCall
-from helpers.quantum_layer._validate import raise_if_not_finite
 
 INTERFACE = "jax"
 

@@ -11,12 +11,12 @@ import weakref
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from helpers.quantum_layer import _saving, _validate
+from helpers.quantum_layer._spec import CircuitCall
+
 import keras
 import numpy as np
 import pennylane as qml
-
-from helpers.quantum_layer import _saving, _validate
-from helpers.quantum_layer._spec import CircuitCall
 
 BACKEND = keras.backend.backend()
 if BACKEND not in ("tensorflow", "jax"):  # pragma: no cover - depends on the environment

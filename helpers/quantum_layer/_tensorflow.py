@@ -16,9 +16,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import pennylane as qml
-import tensorflow as tf
-
 from helpers._quiet import tf_interface_warning
 from helpers.quantum_layer._spec import CircuitCall
 from helpers.quantum_layer._validate import (
@@ -26,6 +23,9 @@ from helpers.quantum_layer._validate import (
     NONFINITE_MESSAGE,
     raise_if_not_finite,
 )
+
+import pennylane as qml
+import tensorflow as tf
 
 INTERFACE = "tf"
 #: Devices that run inside Keras' compiled fit/predict through the TF interface (measured:

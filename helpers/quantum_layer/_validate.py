@@ -13,10 +13,10 @@ import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from helpers._checks import is_int
+
 import numpy as np
 import pennylane as qml
-
-from helpers._checks import is_int
 
 #: Measurements a layer cannot differentiate: refused with a clear error.
 NON_DIFFERENTIABLE = (qml.measurements.SampleMP, qml.measurements.CountsMP)
