@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from helpers._quiet import TF_DEPRECATION
+
 import nbformat
 import pytest
 
@@ -38,7 +40,6 @@ NOISE = {
     ),
     "absolute path": re.compile(r"(?<![\w.])(/work/|/root/|/home/|/Users/|/tmp/|[A-Z]:\\\\)"),
 }
-TF_DEPRECATION = "Support for the TensorFlow interface is deprecated"
 #: Notebooks whose committed outputs predate the clean full-mode re-run (issue 21, still open):
 #: their output checks are skipped, and a test fails once one of them is clean, so the set only
 #: shrinks. Refresh one with `python benchmarks/notebook_times.py --modes full --write --solutions
