@@ -45,8 +45,6 @@ NOISE = {
 #: shrinks. Refresh one with `python benchmarks/notebook_times.py --modes full --write --solutions
 #: 00_solutions`.
 NOT_YET_RERUN = {
-    "05_honest_benchmark.ipynb",
-    "solutions/00_solutions.ipynb",
     "solutions/03_solutions.ipynb",
 }
 
