@@ -40,25 +40,10 @@ NOISE = {
     ),
     "absolute path": re.compile(r"(?<![\w.])(/work/|/root/|/home/|/Users/|/tmp/|[A-Z]:\\\\)"),
 }
-#: Notebooks whose committed outputs predate the clean full-mode re-run (issue 21, still open):
-#: their output checks are skipped, and a test fails once one of them is clean, so the set only
-#: shrinks. Refresh one with `python benchmarks/notebook_times.py --modes full --write --solutions
-#: 00_solutions`.
-NOT_YET_RERUN = {
-    "solutions/03_solutions.ipynb",
-}
 
 
 def name(path: Path) -> str:
     return str(path.relative_to(ROOT / "notebooks"))
-
-
-def rerun(paths: list[Path]) -> list[object]:
-    """``paths`` as parameters; those in :data:`NOT_YET_RERUN` skipped, with the reason."""
-    stale = pytest.mark.skip(reason="outputs predate the clean full-mode re-run (NOT_YET_RERUN)")
-    return [
-        pytest.param(p, id=name(p), marks=stale) if name(p) in NOT_YET_RERUN else p for p in paths
-    ]
 
 
 def output_texts(cell: nbformat.NotebookNode) -> list[str]:
@@ -82,7 +67,6 @@ def code_cells(path: Path) -> list[tuple[int, nbformat.NotebookNode]]:
 
 def test_there_are_notebooks_to_check() -> None:
     assert len(NOTEBOOKS) >= 14, [name(p) for p in NOTEBOOKS]
-    assert {name(p) for p in NOTEBOOKS} >= NOT_YET_RERUN, "NOT_YET_RERUN names a missing notebook"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=name)
@@ -128,25 +112,16 @@ def deprecation_findings(path: Path) -> list[str]:
     return []
 
 
-@pytest.mark.parametrize("path", rerun(NOTEBOOKS), ids=name)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=name)
 def test_outputs_hold_no_noise_and_no_errors(path: Path) -> None:
     found = noise_findings(path)
     assert not found, f"{name(path)}:\n" + "\n".join(found)
 
 
-@pytest.mark.parametrize("path", rerun(NOTEBOOKS), ids=name)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=name)
 def test_tf_deprecation_warning_at_most_once_and_explained(path: Path) -> None:
     found = deprecation_findings(path)
     assert not found, f"{name(path)}: " + "; ".join(found)
-
-
-@pytest.mark.parametrize("notebook", sorted(NOT_YET_RERUN))
-def test_not_yet_rerun_notebooks_still_need_it(notebook: str) -> None:
-    """A notebook leaves NOT_YET_RERUN as soon as its outputs are clean."""
-    path = ROOT / "notebooks" / notebook
-    assert noise_findings(path) + deprecation_findings(path), (
-        f"{notebook} has clean outputs now: remove it from NOT_YET_RERUN"
-    )
 
 
 def test_the_scan_catches_what_it_should() -> None:
