@@ -20,6 +20,7 @@ from pathlib import Path
 os.environ.setdefault("COURSE_MODE", "quick")
 os.environ["COURSE_EXPECTED_MODE"] = os.environ["COURSE_MODE"]
 
+# Not helpers.outputs_dir: importing helpers loads TensorFlow, which reads TF_XLA_FLAGS only once.
 XLA_CACHE = Path(__file__).resolve().parent / "outputs" / "xla_cache"
 if "tf_xla_persistent_cache_directory" not in os.environ.get("TF_XLA_FLAGS", ""):
     XLA_CACHE.mkdir(parents=True, exist_ok=True)
