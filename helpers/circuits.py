@@ -11,8 +11,26 @@ from typing import Any
 
 from helpers._checks import check_int
 
+import numpy as np
 import pennylane as qml
 from matplotlib.figure import Figure
+
+
+def _device(name: str, wires: int, **options: Any) -> Any:
+    """``qml.device(name, wires=wires, **options)``, leaving NumPy's global generator untouched.
+
+    PennyLane's simulators given no seed draw one from NumPy's global generator
+    (``seed="global"``, the default of ``default.qubit`` and ``default.mixed``). The circuits
+    below are cached, so only the first call in a process would draw: the first model trained
+    after ``set_seed`` then saw another NumPy stream (Keras shuffles the training data with it)
+    than every later model with the same seed, and a task's result depended on what its process
+    had run before. The device still gets its seed from the global generator's state.
+    """
+    state = np.random.get_state()  # noqa: NPY002 - the global generator is what is kept
+    try:
+        return qml.device(name, wires=wires, **options)
+    finally:
+        np.random.set_state(state)  # noqa: NPY002
 
 
 def forum_circuit(n_qubits: int, device: str = "default.qubit") -> qml.QNode:
@@ -39,7 +57,7 @@ def forum_circuit(n_qubits: int, device: str = "default.qubit") -> qml.QNode:
 @functools.cache
 def _forum_circuit(n_qubits: int, device: str) -> qml.QNode:
     # Cached on checked arguments only, so np.int64(2) and 2 share one QNode.
-    dev = qml.device(device, wires=n_qubits)
+    dev = _device(device, n_qubits)
 
     @qml.qnode(dev)
     def circuit(inputs, weights):
@@ -81,7 +99,7 @@ def reuploading_circuit(
 
 @functools.cache
 def _reuploading_circuit(n_qubits: int, n_blocks: int, device: str, entangle: bool) -> qml.QNode:
-    dev = qml.device(device, wires=n_qubits)
+    dev = _device(device, n_qubits)
 
     @qml.qnode(dev)
     def circuit(inputs, weights):
@@ -137,7 +155,7 @@ def trainable_encoding_circuit(
 
 @functools.cache
 def _trainable_encoding_circuit(n_features: int, n_blocks: int, device: str) -> qml.QNode:
-    dev = qml.device(device, wires=1)
+    dev = _device(device, 1)
     slot = {0: 1, 1: 2, 2: 0}  # feature j -> Rot argument: φ_1 is R_y, φ_2 the last R_z
 
     @qml.qnode(dev)
@@ -174,7 +192,7 @@ def sampled_forum_circuit(
     n_qubits = check_int(n_qubits, "n_qubits", minimum=1)
     if shots is not None:
         shots = check_int(shots, "shots", minimum=1)
-    dev = qml.device("default.qubit", wires=n_qubits, seed=seed)
+    dev = _device("default.qubit", n_qubits, seed=seed)
 
     @qml.qnode(dev, shots=shots, diff_method="parameter-shift" if shots else "backprop")
     def circuit(inputs, weights):
@@ -220,7 +238,7 @@ def noisy_forum_circuit(n_qubits: int, n_layers: int, channel: str, strength: fl
         )
     noise, strength = NOISE_CHANNELS[channel], float(strength)
     ranges = [(layer % (n_qubits - 1)) + 1 for layer in range(n_layers)] if n_qubits > 1 else None
-    dev = qml.device("default.mixed", wires=n_qubits)
+    dev = _device("default.mixed", n_qubits)
 
     @qml.qnode(dev)
     def circuit(inputs, weights):
