@@ -70,7 +70,6 @@ html_context = {"default_mode": "auto"}
 # An icon of its own: otherwise the browser asks the server for /favicon.ico and gets a 404.
 html_favicon = "_static/favicon.svg"
 html_sourcelink_suffix = ""  # so the download button gives 01_....ipynb, not 01_....ipynb.txt
-html_last_updated_fmt = None
 
 
 @dataclass(frozen=True)
