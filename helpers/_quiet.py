@@ -61,6 +61,19 @@ _deprecation_shown = False
 _registries: dict[str, dict] = {}
 
 
+def start_worker() -> None:
+    """Runs first in every worker process the course starts (joblib and Dask, see
+    :mod:`helpers.engine`): a no-op whose only job is to be imported.
+
+    A worker imports what a task needs when it unpickles it, in the task's own order: a
+    function defined in a notebook or script travels by value, and its globals (``keras``,
+    ``keras.random``, ...) are imported before ``helpers``, so TensorFlow's start-up lines would
+    reach the worker's stderr (and the notebook) uncaught. The engine passes this function as
+    the workers' initializer (joblib) or preloads this module (Dask): unpickling it imports
+    ``helpers`` first, which imports Keras quietly, before any task arrives.
+    """
+
+
 def in_worker() -> bool:
     """True in a process started by ``multiprocessing`` (joblib/loky and Dask workers)."""
     return multiprocessing.parent_process() is not None

@@ -24,6 +24,7 @@ from typing import Any
 
 from helpers._checks import check_int
 from helpers.data import Dataset, make_breast_cancer_dataset, make_moons_dataset
+from helpers.engine import parallel
 from helpers.introspection import dead_relu_units, gradient_norms
 from helpers.models import build_hybrid_with_head
 from helpers.summaries import epochs_to_stay
@@ -32,7 +33,7 @@ from helpers.training import fit_seeds_together
 import keras
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
+from joblib import delayed
 
 #: The settings notebook 02 compares: name -> (dataset, qubits = features = the head's width).
 SETTINGS: dict[str, tuple[str, int]] = {
@@ -172,7 +173,7 @@ def run_settings(tasks: Sequence[dict[str, Any]], n_jobs: int = -1) -> pd.DataFr
         # loky restarts a worker whose memory grew during a task (here: compiled circuits kept
         # for reuse) and warns about it; the results are unaffected.
         warnings.filterwarnings("ignore", message="A worker stopped while some jobs")
-        frames = Parallel(n_jobs=n_jobs)(delayed(_long_run_quietly)(task) for task in tasks)
+        frames = parallel(n_jobs)(delayed(_long_run_quietly)(task) for task in tasks)
     return pd.concat(frames, ignore_index=True)
 
 

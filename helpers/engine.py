@@ -38,6 +38,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
+from helpers import _quiet
 from helpers._checks import check_int, check_n_jobs
 
 from joblib import Parallel, delayed
@@ -204,6 +205,21 @@ def _run_on_dask(client: Client, function: Callable[..., T], tasks: list[tuple])
         raise
 
 
+def parallel(n_jobs: int) -> Parallel:
+    """``joblib.Parallel(n_jobs)`` whose worker processes import ``helpers`` before any task.
+
+    Each worker runs :func:`helpers._quiet.start_worker` first, so TensorFlow's start-up lines
+    are caught however a task's function imports Keras. Used by :func:`run_tasks` and
+    :func:`helpers.run_settings`.
+
+    Example:
+        >>> from joblib import delayed
+        >>> parallel(1)(delayed(abs)(x) for x in (-1, 2))
+        [1, 2]
+    """
+    return Parallel(n_jobs=n_jobs, initializer=_quiet.start_worker)
+
+
 def run_tasks(
     function: Callable[..., T],
     tasks: Sequence[tuple],
@@ -250,7 +266,7 @@ def run_tasks(
     if scheduler is None:
         if n_jobs == 1:
             return [function(*task) for task in tasks]
-        return Parallel(n_jobs=n_jobs)(delayed(function)(*task) for task in tasks)
+        return parallel(n_jobs)(delayed(function)(*task) for task in tasks)
     if isinstance(scheduler, str):
         scheduler_address(scheduler)  # a malformed address is an error even with no tasks
     if not tasks:
@@ -294,4 +310,5 @@ def local_cluster(n_workers: int = 2) -> Client:
         processes=True,
         dashboard_address=":0",  # a free port: two clusters never collide on 8787
         silence_logs=logging.CRITICAL,
+        preload=["helpers._quiet"],  # helpers before any task: see helpers._quiet.start_worker
     )
