@@ -98,7 +98,7 @@ from helpers.introspection import (
     trainable_table,
     weights_equal,
 )
-from helpers.mode import by_mode, course_mode, course_sizes
+from helpers.mode import by_mode, course_mode, course_sizes, full_mode_only
 from helpers.models import (
     ARCHITECTURES,
     build_classical_model,
@@ -210,6 +210,7 @@ __all__ = [
     "fourier_coefficients",
     "fourier_series",
     "freeze",
+    "full_mode_only",
     "gradient_norms",
     "gradient_spread",
     "head_layers",

@@ -81,3 +81,26 @@ def course_sizes(
         seeds=tuple(range(n_seeds)),
         n_samples=by_mode(full_samples, quick_samples),
     )
+
+
+def full_mode_only(check: str, needs: str) -> bool:
+    """Whether to run a statistical self-check: True in full mode; in quick mode, False after
+    printing one line that names the check and why it is skipped.
+    Introduced in notebook 02.
+
+    Quick mode is a smoke test at the smallest sizes that run every code path; a check that
+    needs more seeds or epochs than that (an interval over five seeds, a plateau that needs
+    hundreds of epochs) would fail there for lack of data, not for a wrong claim. The committed
+    full-mode outputs carry every such check; in full mode this prints nothing.
+
+    Example:
+        >>> import os
+        >>> os.environ["COURSE_MODE"] = "quick"
+        >>> if full_mode_only("(b) starts worst", needs="5 seeds"):
+        ...     assert False  # not run in quick mode
+        quick mode: skipped the self-check '(b) starts worst' (it needs 5 seeds; full mode runs it)
+    """
+    if course_mode() == "full":
+        return True
+    print(f"quick mode: skipped the self-check {check!r} (it needs {needs}; full mode runs it)")
+    return False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpers.mode import by_mode, course_mode, course_sizes
+from helpers.mode import by_mode, course_mode, course_sizes, full_mode_only
 
 import pytest
 
@@ -29,3 +29,17 @@ def test_unknown_mode_is_a_clear_error(monkeypatch):
 
 def test_the_suite_runs_in_quick_mode():
     assert course_mode() == "quick"  # set by conftest.py for the notebooks' kernels too
+
+
+def test_full_mode_only_runs_checks_in_full_mode_and_says_what_quick_mode_skipped(
+    monkeypatch, capsys
+):
+    monkeypatch.setenv("COURSE_MODE", "full")
+    assert full_mode_only("interval excludes 0", needs="5 seeds") is True
+    assert capsys.readouterr().out == ""  # the committed full-mode outputs stay as they are
+    monkeypatch.setenv("COURSE_MODE", "quick")
+    assert full_mode_only("interval excludes 0", needs="5 seeds") is False
+    assert capsys.readouterr().out.splitlines() == [
+        "quick mode: skipped the self-check 'interval excludes 0' (it needs 5 seeds; full mode "
+        "runs it)"
+    ]
