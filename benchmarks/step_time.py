@@ -24,8 +24,6 @@ import argparse
 import json
 import os
 import resource
-import subprocess
-import sys
 import time
 from typing import Any
 
@@ -116,11 +114,11 @@ def measure(n_qubits: int, shots: int | None = None) -> dict[str, float]:
 
 
 def run_worker(backend: str, n_qubits: int, shots: int | None = None) -> dict[str, float]:
-    env = {**os.environ, "KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    command = [sys.executable, __file__, "--worker", str(n_qubits)]
-    if shots:
-        command += ["--shots", str(shots)]
-    out = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    from helpers.reproducibility import run_python  # here: the parent needs no Keras before
+
+    args = [__file__, "--worker", str(n_qubits), *(["--shots", str(shots)] if shots else [])]
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    out = run_python(args=args, backend=backend, env=env, timeout=3600)
     if out.returncode != 0:
         raise RuntimeError(f"{backend} at {n_qubits} qubits failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])

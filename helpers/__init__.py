@@ -124,7 +124,12 @@ from helpers.plotting import (
     plot_training_curves,
 )
 from helpers.quantum_layer import BACKEND, KerasLayer
-from helpers.reproducibility import environment_versions, run_in_backend, set_seed
+from helpers.reproducibility import (
+    environment_versions,
+    run_in_backend,
+    run_python,
+    set_seed,
+)
 from helpers.saving import outputs_dir, save_and_reload
 from helpers.scaling import ANGLE_RANGE, check_feature_count, scale_to_angles
 from helpers.shots import gradient_spread, noise_sweep, with_weights
@@ -263,6 +268,7 @@ __all__ = [
     "run_benchmark",
     "run_in_backend",
     "run_one",
+    "run_python",
     "run_settings",
     "run_tasks",
     "sampled_forum_circuit",

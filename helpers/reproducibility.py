@@ -5,7 +5,12 @@ Introduced in the course foundation; every notebook's setup cell calls :func:`se
 
 from __future__ import annotations
 
+import json
+import os
 import random
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from helpers._checks import check_seed
@@ -81,6 +86,62 @@ def environment_versions() -> dict[str, str]:
     return versions
 
 
+BACKENDS = ("tensorflow", "jax")
+
+
+def run_python(
+    code: str | None = None,
+    *,
+    args: Sequence[str] = (),
+    backend: str | None = None,
+    cwd: str | os.PathLike | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 600.0,
+) -> subprocess.CompletedProcess[str]:
+    """Runs ``python -c code *args`` (or ``python *args``) in a fresh interpreter and returns
+    the finished process (``stdout`` and ``stderr`` as text).
+    Not used by a notebook; for your own experiments.
+
+    Keras picks its backend once per process, so another backend, or a clean start (no module
+    imported yet, as in a learner's new kernel), needs a new interpreter. This is the one place
+    the course starts one: the tests, the benchmarks and the solutions call it.
+
+    Args:
+        code: Python source to run with ``-c``; ``None`` runs ``args`` alone (a script path
+            and its arguments).
+        args: further command-line arguments.
+        backend: ``"tensorflow"`` or ``"jax"`` sets ``KERAS_BACKEND`` in the child; ``None``
+            leaves it as ``env`` has it.
+        cwd: the child's working folder (default: this process's).
+        env: the child's environment (default: a copy of this process's).
+        timeout: seconds before the child is killed and a ``TimeoutError`` is raised.
+
+    A non-zero exit is not an error here: read ``returncode`` and ``stderr``.
+
+    Example:
+        >>> done = run_python("import os; print(os.environ['KERAS_BACKEND'])", backend="jax")
+        >>> done.returncode, done.stdout
+        (0, 'jax\n')
+    """
+    if code is None and not args:
+        raise ValueError("nothing to run: pass code, e.g. run_python('print(1)'), or args")
+    if backend is not None and backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {BACKENDS} or None, got {backend!r}")
+    child_env = dict(os.environ if env is None else env)
+    if backend is not None:
+        child_env["KERAS_BACKEND"] = backend
+    command = [sys.executable, *(["-c", code] if code is not None else []), *map(str, args)]
+    try:
+        return subprocess.run(
+            command, cwd=cwd, env=child_env, capture_output=True, text=True, timeout=timeout
+        )
+    except subprocess.TimeoutExpired:
+        raise TimeoutError(
+            f"the Python process did not finish within {timeout:g} s and was stopped; pass a "
+            "larger timeout if the work is meant to take that long"
+        ) from None
+
+
 def run_in_backend(backend: str, code: str, timeout: float = 300.0) -> Any:
     """Runs ``code`` in a fresh Python whose Keras backend is ``backend``; returns its result.
     Introduced in notebook 03.
@@ -96,22 +157,10 @@ def run_in_backend(backend: str, code: str, timeout: float = 300.0) -> Any:
     Notebook 03 runs ``import keras`` and a saved model's reload in ``code``; that takes a few
     seconds, so this example only reads the variable.
     """
-    import json
-    import os
-    import subprocess
-    import sys
-
-    if backend not in ("tensorflow", "jax"):
+    if backend not in BACKENDS:
         raise ValueError(f"backend must be 'tensorflow' or 'jax', got {backend!r}")
-    env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=timeout,
-        check=False,
-    )
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    done = run_python(code, backend=backend, env=env, timeout=timeout)
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:
         last = (done.stderr.strip().splitlines() or ["no output"])[-1]

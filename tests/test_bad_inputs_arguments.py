@@ -45,6 +45,9 @@ import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 
+# Depends on the Keras backend: .ci/run runs this file again with KERAS_BACKEND=jax.
+pytestmark = pytest.mark.backend
+
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(20, 2)).astype("float32")
 Y = (X[:, 0] > 0).astype("float32")

@@ -32,6 +32,9 @@ import keras
 import numpy as np
 import pytest
 
+# Depends on the Keras backend: .ci/run runs this file again with KERAS_BACKEND=jax.
+pytestmark = pytest.mark.backend
+
 
 @dataclass(frozen=True)
 class FakeRepo:

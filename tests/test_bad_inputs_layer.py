@@ -18,6 +18,9 @@ import numpy as np
 import pennylane as qml
 import pytest
 
+# Depends on the Keras backend: .ci/run runs this file again with KERAS_BACKEND=jax.
+pytestmark = pytest.mark.backend
+
 RNG = np.random.default_rng(7)
 SHAPES = {"weights": (1, 2, 3)}
 

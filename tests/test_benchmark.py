@@ -34,6 +34,7 @@ def moons():
     return make_moons_dataset(n_samples=60)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("model", BENCHMARK_MODELS)
 def test_every_model_trains_and_reports_a_row(model, moons):
     row = run_one(
@@ -74,12 +75,15 @@ def test_budget_counts_the_reuploading_model_from_its_weight_shapes(n):
     assert _budget(n) == count_trainable_params(build_depth_model("reuploading", n, 3))
 
 
+@pytest.mark.slow
 def test_tuning_reads_only_the_training_split(moons):
     chosen = tune_one("MLP, same budget", moons, epochs=1)
     assert chosen in LEARNING_RATES
     assert tune_one("logistic regression", moons, epochs=1) is None
 
 
+@pytest.mark.slow
+@pytest.mark.backend
 def test_same_seed_same_result_serial_and_in_worker_processes(moons):
     args = ([moons], ["re-uploading (04)", "logistic regression"], [0, 1], 1)
     serial = run_benchmark(*args, n_jobs=1)
@@ -90,6 +94,7 @@ def test_same_seed_same_result_serial_and_in_worker_processes(moons):
     pd.testing.assert_frame_equal(serial[columns], parallel[columns])
 
 
+@pytest.mark.slow
 def test_repeated_splits_and_unseeded_models_are_copied_to_every_seed():
     build = functools.partial(make_moons_dataset, n_samples=60)
     results = run_benchmark([build], ["logistic regression"], [0, 1, 2], 1, n_jobs=1, splits=[3, 4])

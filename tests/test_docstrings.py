@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import ast
 import inspect
-import json
 import re
 from functools import cache
-from pathlib import Path
 
 import pytest
+from harness import NOTEBOOK_FOLDER, NOTEBOOKS, read_notebook
 from test_helpers_readme import resolve, table_rows
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 NONE = "—"
 SENTENCE = re.compile(
     r"Introduced in notebook (?P<number>\d\d)\.|(?P<none>Not used by a notebook; for your own "
@@ -53,15 +51,11 @@ def code_identifiers(source: str) -> set[str]:
 def notebook_identifiers() -> dict[str, set[str]]:
     """Notebook number ("00" … "06") → every identifier its code cells use."""
     used = {}
-    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
-        cells = json.loads(path.read_text())["cells"]
-        code = (cell["source"] for cell in cells if cell["cell_type"] == "code")
-        used[path.name[:2]] = set().union(
-            *(
-                code_identifiers("".join(source) if isinstance(source, list) else source)
-                for source in code
-            )
-        )
+    for path in NOTEBOOKS:
+        if path.parent != NOTEBOOK_FOLDER:  # solutions and deep dives introduce nothing
+            continue
+        code = (cell.source for cell in read_notebook(path).cells if cell.cell_type == "code")
+        used[path.name[:2]] = set().union(*(code_identifiers(source) for source in code))
     return used
 
 

@@ -62,7 +62,25 @@ def _restore_process_state() -> Iterator[None]:
     _REGISTRY.update(registry)
 
 
-@pytest.mark.parametrize("module_name", module_names())
+#: Modules whose examples train a model or run a benchmark (each over 5 s on 2 cores, most of it
+#: Keras tracing and circuit compilation at any size): full run only, not the fast tier.
+TRAINING_EXAMPLES = {
+    "helpers.benchmark",
+    "helpers.benchmark_models",
+    "helpers.benchmark_stats",
+    "helpers.deep_head",
+    "helpers.shots",
+    "helpers.training",
+}
+
+
+@pytest.mark.parametrize(
+    "module_name",
+    [
+        pytest.param(name, marks=pytest.mark.slow) if name in TRAINING_EXAMPLES else name
+        for name in module_names()
+    ],
+)
 def test_docstring_examples(module_name: str) -> None:
     tests = examples(module_name)
     if not tests:

@@ -59,6 +59,7 @@ def keras_tasks(data) -> list[tuple]:
 FIT = partial(fit_over_seeds, name="mlp", verbose=False)  # its options are keyword-only
 
 
+@pytest.mark.slow
 def test_engines_give_the_serial_results_in_task_order(client, data):
     serial = run_tasks(run_one, benchmark_tasks(data), n_jobs=1)
     assert [row["seed"] for row in serial] == list(SEEDS)
@@ -74,6 +75,8 @@ def test_engines_give_the_serial_results_in_task_order(client, data):
     assert os.getpid() not in worker_pids
 
 
+@pytest.mark.slow
+@pytest.mark.backend
 def test_keras_training_is_bit_identical_in_worker_processes(client, data):
     serial = run_tasks(FIT, keras_tasks(data), n_jobs=1)
     on_joblib = run_tasks(FIT, keras_tasks(data), n_jobs=2)
@@ -86,16 +89,19 @@ def test_keras_training_is_bit_identical_in_worker_processes(client, data):
             pd.testing.assert_frame_equal(other.drop(columns="fit_seconds"), expected)
 
 
+@pytest.mark.slow
 def test_local_cluster_has_one_thread_per_worker_process(client):
     assert sorted(client.nthreads().values()) == [1, 1]
 
 
+@pytest.mark.slow
 def test_repeated_tasks_all_run_on_dask(client):
     # pure=False: equal tasks get their own keys; deduplicated, all three would be one value.
     values = run_tasks(uuid.uuid4, [(), (), ()], scheduler=client)
     assert len(set(values)) == 3
 
 
+@pytest.mark.slow
 def test_scheduler_address_string_connects_and_closes_its_client(client, data):
     address = client.scheduler.address
     rows = run_tasks(run_one, benchmark_tasks(data)[:2], scheduler=f"dask://{address}")
@@ -103,6 +109,7 @@ def test_scheduler_address_string_connects_and_closes_its_client(client, data):
     assert client.status == "running"  # the fixture's client is not the one that was closed
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", ["serial", "joblib", "dask"])
 def test_a_task_error_is_raised_with_its_type_and_message(engine, client):
     scheduler = client if engine == "dask" else None
@@ -112,6 +119,7 @@ def test_a_task_error_is_raised_with_its_type_and_message(engine, client):
     assert run_tasks(int, [("7",)], scheduler=scheduler) == [7]  # still usable afterwards
 
 
+@pytest.mark.slow
 def test_unreachable_scheduler_is_a_connection_error_within_seconds():
     start = time.perf_counter()
     with pytest.raises(ConnectionError, match=r"tcp://127\.0\.0\.1:1\b.*scheduler=None") as info:
@@ -126,6 +134,7 @@ def test_unreachable_scheduler_is_a_connection_error_within_seconds():
     assert time.perf_counter() - start < 5
 
 
+@pytest.mark.slow
 def test_a_worker_address_is_not_taken_for_a_scheduler(client):
     worker = next(iter(client.scheduler_info()["workers"]))
     with pytest.raises(ConnectionError, match=r"not a Dask scheduler.*Worker"):
@@ -166,11 +175,13 @@ def test_a_scheduler_of_the_wrong_type_is_a_type_error(scheduler):
         run_tasks(int, [("1",)], scheduler=scheduler)
 
 
+@pytest.mark.slow
 def test_a_cluster_object_is_a_type_error_naming_the_fix(client):
     with pytest.raises(TypeError, match=r"Client\(cluster\)"):
         run_tasks(int, [("1",)], scheduler=client.cluster)
 
 
+@pytest.mark.slow
 def test_a_closed_client_is_an_error_naming_the_fix(client):
     closed = Client(client.scheduler.address, set_as_default=False)
     closed.close()
@@ -206,6 +217,7 @@ def test_no_tasks_give_no_results_without_connecting():
     assert run_tasks(int, [], scheduler="tcp://127.0.0.1:1") == []
 
 
+@pytest.mark.slow
 def test_local_cluster_rejects_a_bad_worker_count():
     with pytest.raises(ValueError, match="n_workers must be a positive int"):
         local_cluster(0)

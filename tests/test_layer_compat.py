@@ -18,6 +18,9 @@ import pennylane as qml
 import pytest
 from pennylane import numpy as pnp
 
+# Depends on the Keras backend: .ci/run runs this file again with KERAS_BACKEND=jax.
+pytestmark = pytest.mark.backend
+
 RNG = np.random.default_rng(2024)
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -164,6 +167,7 @@ def test_reload_picks_the_qnode_that_computes_the_saved_circuit(tmp_path):
         keras.models.load_model(path, custom_objects={"circuit": lookalike})
 
 
+@pytest.mark.slow
 def test_reload_in_a_new_process_asks_for_custom_objects(tmp_path):
     model = keras.Sequential(
         [keras.Input((2,)), KerasLayer(forum_circuit(2), {"weights": (1, 2, 3)}, 2)]

@@ -17,6 +17,9 @@ import numpy as np
 import pennylane as qml
 import pytest
 
+# Depends on the Keras backend: .ci/run runs this file again with KERAS_BACKEND=jax.
+pytestmark = pytest.mark.backend
+
 RNG = np.random.default_rng(99)
 SHAPES = {"weights": (1, 2, 3)}
 START = np.array([[[0.3, -1.1, 0.7], [1.4, 0.2, -0.5]]])

@@ -23,6 +23,9 @@ from helpers.models import (
     make_optimizer,
 )
 
+# Depends on the Keras backend: .ci/run runs this file again with KERAS_BACKEND=jax.
+pytestmark = pytest.mark.backend
+
 
 def test_forum_model_is_the_posted_architecture():
     model = build_forum_model(4, n_layers=2)

@@ -18,12 +18,9 @@ from pathlib import Path
 from helpers._quiet import TF_DEPRECATION
 
 import nbformat
-import pytest
+from harness import NOTEBOOKS, read_notebook
+from harness import notebook_name as name
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")) + sorted(
-    (ROOT / "notebooks" / "solutions").glob("[0-9][0-9]_*.ipynb")
-)
 MAX_LINES = 15
 
 #: What must never appear in a committed output, with the name a failure reports.
@@ -42,10 +39,6 @@ NOISE = {
 }
 
 
-def name(path: Path) -> str:
-    return str(path.relative_to(ROOT / "notebooks"))
-
-
 def output_texts(cell: nbformat.NotebookNode) -> list[str]:
     """Every text a code cell's outputs show: streams, plain-text results and error traces."""
     texts = []
@@ -61,7 +54,7 @@ def output_texts(cell: nbformat.NotebookNode) -> list[str]:
 
 
 def code_cells(path: Path) -> list[tuple[int, nbformat.NotebookNode]]:
-    notebook = nbformat.read(path, as_version=4)
+    notebook = read_notebook(path)
     return [(i, cell) for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
 
 
@@ -69,15 +62,14 @@ def test_there_are_notebooks_to_check() -> None:
     assert len(NOTEBOOKS) >= 14, [name(p) for p in NOTEBOOKS]
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=name)
-def test_code_cells_are_short(path: Path) -> None:
+def test_code_cells_are_short(notebook_path: Path) -> None:
     long = {
         i: len(cell.source.splitlines())
-        for i, cell in code_cells(path)
+        for i, cell in code_cells(notebook_path)
         if len(cell.source.splitlines()) > MAX_LINES
     }
     assert not long, (
-        f"{name(path)}: code cells over {MAX_LINES} lines (cell index: lines): {long}; "
+        f"{name(notebook_path)}: code cells over {MAX_LINES} lines (cell index: lines): {long}; "
         "split the cell or move the code into helpers/"
     )
 
@@ -102,7 +94,7 @@ def deprecation_findings(path: Path) -> list[str]:
     cells = [i for i, cell in code_cells(path) for t in output_texts(cell) if TF_DEPRECATION in t]
     if len(cells) > 1:
         return [f"PennyLane's TF deprecation warning in cells {cells}"]
-    notebook = nbformat.read(path, as_version=4)
+    notebook = read_notebook(path)
     prose = " ".join(c.source for c in notebook.cells if c.cell_type == "markdown")
     if cells and not re.search(r"deprecat", prose, re.IGNORECASE):
         return [
@@ -112,16 +104,14 @@ def deprecation_findings(path: Path) -> list[str]:
     return []
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=name)
-def test_outputs_hold_no_noise_and_no_errors(path: Path) -> None:
-    found = noise_findings(path)
-    assert not found, f"{name(path)}:\n" + "\n".join(found)
+def test_outputs_hold_no_noise_and_no_errors(notebook_path: Path) -> None:
+    found = noise_findings(notebook_path)
+    assert not found, f"{name(notebook_path)}:\n" + "\n".join(found)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=name)
-def test_tf_deprecation_warning_at_most_once_and_explained(path: Path) -> None:
-    found = deprecation_findings(path)
-    assert not found, f"{name(path)}: " + "; ".join(found)
+def test_tf_deprecation_warning_at_most_once_and_explained(notebook_path: Path) -> None:
+    found = deprecation_findings(notebook_path)
+    assert not found, f"{name(notebook_path)}: " + "; ".join(found)
 
 
 def test_the_scan_catches_what_it_should() -> None:

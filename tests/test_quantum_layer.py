@@ -14,6 +14,9 @@ import pennylane as qml
 import pytest
 from pennylane import numpy as pnp
 
+# Depends on the Keras backend: .ci/run runs this file again with KERAS_BACKEND=jax.
+pytestmark = pytest.mark.backend
+
 RNG = np.random.default_rng(1234)
 
 
@@ -213,6 +216,7 @@ def test_gradients_equal_parameter_shift(n_qubits):
 
 
 # ---------------------------------------------------------------- inside Keras models
+@pytest.mark.slow
 @pytest.mark.parametrize("n_qubits", [4, 8])
 def test_forum_baseline_trains_in_graph_mode(n_qubits):
     set_seed(0)
@@ -225,6 +229,7 @@ def test_forum_baseline_trains_in_graph_mode(n_qubits):
     assert not np.allclose(model.layers[0].qnode_weights["weights"].numpy(), start)
 
 
+@pytest.mark.slow
 def test_hybrid_model_learns_in_graph_mode():
     set_seed(0)
     x = RNG.uniform(0, np.pi, size=(70, 2))
@@ -244,7 +249,7 @@ def test_predict_matches_eager_call_for_any_batch_size(batch_size):
     )
 
 
-@pytest.mark.parametrize("n_qubits", [1, 12])
+@pytest.mark.parametrize("n_qubits", [1, pytest.param(12, marks=pytest.mark.slow)])
 def test_extreme_qubit_counts_run_in_graph_mode(n_qubits):
     model = forum_model(n_qubits, n_layers=1)
     x = RNG.random((33, n_qubits))

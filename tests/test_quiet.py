@@ -9,9 +9,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
-import subprocess
-import sys
-import textwrap
 import warnings
 from pathlib import Path
 
@@ -55,23 +52,6 @@ def fit_twice(seed=0):
 """
 
 
-def run_python(code: str, tmp_path: Path) -> subprocess.CompletedProcess:
-    """Runs ``code`` in a fresh interpreter on the TensorFlow backend, outside the repository
-    (so no relative path resolves), with none of the variables the helpers set inherited."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_CPP", "TF_ENABLE"))}
-    env["KERAS_BACKEND"] = "tensorflow"
-    script = tmp_path / "script.py"
-    script.write_text(textwrap.dedent(code))
-    return subprocess.run(
-        [sys.executable, str(script)],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-
 def check_clean(stderr: str, deprecations: int) -> None:
     noise = START_UP.findall(stderr)
     assert not noise, f"TensorFlow start-up lines in stderr ({noise}):\n{stderr}"
@@ -79,8 +59,9 @@ def check_clean(stderr: str, deprecations: int) -> None:
     assert str(ROOT) not in stderr, f"an absolute path in stderr:\n{stderr}"
 
 
-def test_fitting_twice_prints_only_one_deprecation_warning(tmp_path):
-    run = run_python(FIT_TWICE + "\nprint(fit_twice())\n", tmp_path)
+@pytest.mark.slow
+def test_fitting_twice_prints_only_one_deprecation_warning(fresh_python):
+    run = fresh_python(FIT_TWICE + "\nprint(fit_twice())\n", clean_env=True)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "True"
     check_clean(run.stderr, deprecations=1)
@@ -100,19 +81,21 @@ if __name__ == "__main__":  # Dask's workers start by importing this script agai
 """
 
 
-def test_course_workers_print_nothing(tmp_path):
+@pytest.mark.slow
+def test_course_workers_print_nothing(fresh_python):
     # Meaningful only where a bare import prints TensorFlow's lines (the oneDNN notice depends
     # on the CPU): there, a worker that imports Keras before helpers leaks them.
-    bare = run_python("import tensorflow\n", tmp_path)
+    bare = fresh_python("import tensorflow\n", clean_env=True)
     if not START_UP.search(bare.stderr):
         pytest.skip("a bare `import tensorflow` prints no start-up line on this CPU")
-    run = run_python(FIT_TWICE + COURSE_WORKERS, tmp_path)
+    run = fresh_python(FIT_TWICE + COURSE_WORKERS, clean_env=True)
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["[True,", "True]", "[True,", "True]"]
     check_clean(run.stderr, deprecations=0)  # the workers fit; the main process never did
 
 
-def test_jax_backend_imports_no_tensorflow_and_loky_replacement_warning_is_ignored(tmp_path):
+@pytest.mark.slow
+def test_jax_backend_imports_no_tensorflow_and_loky_replacement_warning_is_ignored(fresh_python):
     code = (
         "import sys, warnings\n"
         "import helpers\n"
@@ -120,10 +103,7 @@ def test_jax_backend_imports_no_tensorflow_and_loky_replacement_warning_is_ignor
         f"warnings.warn({_quiet.WORKER_STOPPED!r} + '. This can be caused by ...', UserWarning)\n"
         "warnings.warn('A worker said something else', UserWarning)\n"
     )
-    env = {**os.environ, "KERAS_BACKEND": "jax"}
-    run = subprocess.run(
-        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True
-    )
+    run = fresh_python(code, backend="jax")
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "False"
     assert "something else" in run.stderr

@@ -17,6 +17,9 @@ import keras
 import numpy as np
 import pytest
 
+# Depends on the Keras backend: .ci/run runs this file again with KERAS_BACKEND=jax.
+pytestmark = pytest.mark.backend
+
 
 def draws() -> tuple[float, float, float]:
     """One number from Python, NumPy and the Keras backend."""

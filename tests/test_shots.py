@@ -103,6 +103,7 @@ def test_with_weights_copies_the_trained_weights_into_another_circuit():
     )  # strength 0: the same function of the same weights
 
 
+@pytest.mark.slow
 def test_gradient_spread_shrinks_with_shots():
     set_seed(2)
     reference = model_on()

@@ -13,12 +13,9 @@ from __future__ import annotations
 
 import functools
 import http.server
-import json
 import re
 import runpy
 import shlex
-import subprocess
-import sys
 import tempfile
 import threading
 import warnings
@@ -30,13 +27,18 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from helpers.reproducibility import run_python
+
 import pytest
+from harness import ROOT, read_notebook
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
-ROOT = Path(__file__).resolve().parents[1]
+# Builds the whole website (about 10 s) and starts a browser: not in the fast tier.
+pytestmark = pytest.mark.slow
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 SCREENSHOTS = ROOT / "outputs" / "site_screenshots"
@@ -91,8 +93,7 @@ def site() -> Iterator[Path]:
     assert command[-1] == "outputs/site", command
     with tempfile.TemporaryDirectory(prefix="course_site_") as tmp:
         out = Path(tmp) / "site"
-        args = [sys.executable, "-m", "sphinx", *command[1:-1], "-q", str(out)]
-        result = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=False)
+        result = run_python(args=["-m", "sphinx", *command[1:-1], "-q", str(out)], cwd=ROOT)
         assert result.returncode == 0, f"{shlex.join(command)} failed:\n{result.stderr}"
         yield out
 
@@ -166,10 +167,9 @@ def test_no_broken_internal_link(site: Path) -> None:
 
 def image_outputs(notebook: Path) -> int:
     """How many figures a committed notebook's outputs hold."""
-    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     return sum(
         any(kind.startswith("image/") for kind in output.get("data", {}))
-        for cell in cells
+        for cell in read_notebook(notebook).cells
         for output in cell.get("outputs", [])
     )
 

@@ -12,6 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+# Depends on the Keras backend: .ci/run runs this file again with KERAS_BACKEND=jax.
+pytestmark = pytest.mark.backend
+
 
 @pytest.fixture(scope="module")
 def data():

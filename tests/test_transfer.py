@@ -33,6 +33,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+# Depends on the Keras backend: .ci/run runs this file again with KERAS_BACKEND=jax.
+pytestmark = pytest.mark.backend
+
 RNG = np.random.default_rng(0)
 X = RNG.uniform(0, np.pi, (48, 4)).astype("float32")
 Y = (X[:, 0] + X[:, 1] > np.pi).astype("float32")
