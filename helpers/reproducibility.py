@@ -120,8 +120,8 @@ def run_python(
 
     Example:
         >>> done = run_python("import os; print(os.environ['KERAS_BACKEND'])", backend="jax")
-        >>> done.returncode, done.stdout
-        (0, 'jax\n')
+        >>> done.returncode, done.stdout.strip()
+        (0, 'jax')
     """
     if code is None and not args:
         raise ValueError("nothing to run: pass code, e.g. run_python('print(1)'), or args")

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from helpers.csv_data import load_csv_dataset
 from helpers.introspection import weights_equal
+from helpers.reproducibility import set_seed
 from helpers.saving import outputs_dir, save_and_reload
 from helpers.scaling import scale_to_angles
 
@@ -120,7 +121,7 @@ def snapshot(folder: Path) -> dict[str, tuple[str, int, bytes | str | None]]:
 
 def tiny_model() -> keras.Model:
     """A small classical Dense model: saving it takes milliseconds."""
-    keras.utils.set_random_seed(0)
+    set_seed(0)
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="sigmoid")])
     model.compile(optimizer="adam", loss="binary_crossentropy")
     return model

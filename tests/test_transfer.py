@@ -14,6 +14,7 @@ from helpers.introspection import (
     trainable_table,
     weights_equal,
 )
+from helpers.reproducibility import set_seed
 from helpers.saving import REPO_ROOT, outputs_dir, save_and_reload
 from helpers.training import EpochTimer
 from helpers.transfer import (
@@ -42,7 +43,7 @@ Y = (X[:, 0] + X[:, 1] > np.pi).astype("float32")
 
 
 def small_classifier() -> keras.Model:
-    keras.utils.set_random_seed(0)
+    set_seed(0)
     return build_pretraining_classifier(build_feature_extractor(4, 4, hidden_units=3))
 
 
@@ -79,7 +80,7 @@ def test_save_and_reload_round_trips_a_classical_model(tmp_path):
 
 
 def test_hybrid_reload_keeps_frozen_flags_and_finds_the_qnode(tmp_path):
-    keras.utils.set_random_seed(0)
+    set_seed(0)
     model = build_classical_then_quantum(build_feature_extractor(2, 2, 3), n_qubits=2, n_layers=1)
     x = X[:8, :2]
     from_keras, from_weights = save_and_reload(
@@ -128,7 +129,7 @@ def test_weights_equal_is_bit_exact():
 
 
 def test_frozen_before_compile_stays_bit_identical_and_fine_tuning_unfreezes():
-    keras.utils.set_random_seed(1)
+    set_seed(1)
     model = build_classical_then_quantum(build_feature_extractor(2, 2, 3), n_qubits=2, n_layers=1)
     extractor, quantum = model.get_layer("feature_extractor"), model.get_layer("quantum")
     frozen, circuit = snapshot_weights(extractor), snapshot_weights(quantum)
@@ -145,7 +146,7 @@ def test_frozen_before_compile_stays_bit_identical_and_fine_tuning_unfreezes():
 # ---------------------------------------------------------------- builders
 @pytest.mark.parametrize("angles", sorted(ANGLE_MAPS))
 def test_feature_extractor_outputs_stay_in_their_angle_range(angles):
-    keras.utils.set_random_seed(0)
+    set_seed(0)
     extractor = build_feature_extractor(3, 4, hidden_units=5, angles=angles)
     values = keras.ops.convert_to_numpy(extractor(RNG.normal(0, 50, (200, 3))))
     low, high = angle_bounds(angles)
@@ -162,7 +163,7 @@ def test_angle_bounds():
 
 
 def test_classical_head_is_the_hybrid_recipe_without_the_circuit():
-    keras.utils.set_random_seed(0)
+    set_seed(0)
     head = build_classical_head(
         4, hidden_units=(8,), kernel_initializer="glorot_uniform", dropout=0.0,
         optimizer="adam", learning_rate=0.02, n_outputs=1, metrics=["binary_accuracy"],
@@ -179,7 +180,7 @@ def test_classical_head_is_the_hybrid_recipe_without_the_circuit():
 
 
 def test_builders_check_the_widths_and_freeze_the_pretrained_part():
-    keras.utils.set_random_seed(0)
+    set_seed(0)
     with pytest.raises(ValueError, match="outputs 3 values but the circuit has 2 qubits"):
         build_classical_then_quantum(build_feature_extractor(4, 3), n_qubits=2)
     head = build_classical_head(3, hidden_units=(4,), dropout=0.0, n_outputs=1)
@@ -192,7 +193,7 @@ def test_builders_check_the_widths_and_freeze_the_pretrained_part():
 
 # ---------------------------------------------------------------- analysis
 def test_layer_io_returns_what_enters_and_leaves_a_layer():
-    keras.utils.set_random_seed(0)
+    set_seed(0)
     model = build_classical_then_quantum(build_feature_extractor(2, 2, 3), n_qubits=2, n_layers=1)
     angles, expectations = layer_io(model, "quantum", X[:5, :2])
     extractor = model.get_layer("feature_extractor")
