@@ -116,6 +116,10 @@ def _check_tasks(function: Any, tasks: Any) -> list[tuple]:
     return checked
 
 
+#: The longest ``connect_timeout`` accepted, in seconds: every network wait is bounded by it.
+MAX_CONNECT_TIMEOUT = 300.0
+
+
 def _check_timeout(connect_timeout: Any) -> float:
     ok = isinstance(connect_timeout, numbers.Real) and not isinstance(connect_timeout, bool)
     if not ok or not (math.isfinite(connect_timeout) and connect_timeout > 0):
@@ -123,18 +127,29 @@ def _check_timeout(connect_timeout: Any) -> float:
             f"connect_timeout must be a positive number of seconds, got {connect_timeout!r}; "
             "e.g. connect_timeout=5.0"
         )
+    if connect_timeout > MAX_CONNECT_TIMEOUT:
+        raise ValueError(
+            f"connect_timeout must be at most {MAX_CONNECT_TIMEOUT:g} s, got {connect_timeout!r}; "
+            "a scheduler that has not answered by then will not: check its address and that it runs"
+        )
     return float(connect_timeout)
 
 
 async def _identity(address: str, timeout: float) -> Any:
     from distributed.comm import connect
 
-    comm = await connect(address, timeout=timeout)
-    try:
-        await comm.write({"op": "identity", "reply": True})
-        return await asyncio.wait_for(comm.read(), timeout)
-    finally:
-        comm.abort()
+    async def ask() -> Any:
+        comm = await connect(address, timeout=timeout)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    # One bound on the whole exchange: TCP connect, Dask's handshake and the reply. A peer that
+    # accepts the connection and never answers (a stuck or paused scheduler) would otherwise
+    # hold Dask's handshake forever.
+    return await asyncio.wait_for(ask(), timeout)
 
 
 def _scheduler_problem(address: str, timeout: float) -> str:
@@ -148,7 +163,8 @@ def _scheduler_problem(address: str, timeout: float) -> str:
         with ThreadPoolExecutor(1) as pool:
             reply = pool.submit(asyncio.run, _identity(address, timeout)).result()
     except OSError as error:  # refused, unknown host, or no answer within the timeout
-        return f"no Dask scheduler answered within {timeout:g} s ({error})"
+        detail = str(error) or "something may accept connections there but never answers"
+        return f"no Dask scheduler answered within {timeout:g} s ({detail})"
     except Exception as error:  # something answered, but not in Dask's protocol
         return f"what answered is not a Dask scheduler ({type(error).__name__})"
     kind = reply.get("type") if isinstance(reply, dict) else None

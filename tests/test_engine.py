@@ -7,6 +7,7 @@ importing Keras in its workers is most of the file's time.
 from __future__ import annotations
 
 import os
+import socket
 import time
 import uuid
 from functools import partial
@@ -119,6 +120,15 @@ def test_a_task_error_is_raised_with_its_type_and_message(engine, client):
     assert run_tasks(int, [("7",)], scheduler=scheduler) == [7]  # still usable afterwards
 
 
+def test_a_peer_that_accepts_and_never_answers_is_a_connection_error_within_the_timeout():
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts, never answers
+        address = f"tcp://127.0.0.1:{silent.getsockname()[1]}"
+        start = time.perf_counter()
+        with pytest.raises(ConnectionError, match=r"within 1 s \(something may accept"):
+            run_tasks(int, [("1",)], scheduler=address, connect_timeout=1)
+        assert time.perf_counter() - start < 4
+
+
 @pytest.mark.slow
 def test_unreachable_scheduler_is_a_connection_error_within_seconds():
     start = time.perf_counter()
@@ -196,6 +206,7 @@ def test_a_closed_client_is_an_error_naming_the_fix(client):
         ({"n_jobs": 1.5}, ValueError, "n_jobs must be"),
         ({"connect_timeout": 0}, ValueError, "connect_timeout must be"),
         ({"connect_timeout": float("nan")}, ValueError, "connect_timeout must be"),
+        ({"connect_timeout": 301}, ValueError, "connect_timeout must be at most 300 s"),
     ],
 )
 def test_bad_arguments_name_the_fix(kwargs, error, message):
