@@ -10,7 +10,9 @@ Introduced in notebook 03 (pretraining, saving and freezing).
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -122,6 +124,36 @@ def _check_file_stem(name: Any) -> None:
         )
 
 
+def _writable_file(path: Path, outputs: Path) -> Path:
+    """``path``, checked before anything is written: not a link that leads out of ``outputs``
+    (writing through it would overwrite the link's target), not a folder."""
+    if path.resolve() != path and not path.resolve().is_relative_to(outputs):
+        raise ValueError(
+            f"{path} is a symlink to {path.resolve()}, outside the outputs folder {outputs}; "
+            "saving would overwrite that file. Delete the link (or pick another name) and save "
+            "again."
+        )
+    if path.is_dir():
+        raise ValueError(f"{path} is a folder, not a file; pick another name, or delete it.")
+    return path
+
+
+def _write_atomically(path: Path, write: Any) -> None:
+    """Calls ``write(temporary)`` for a new file next to ``path``, then renames it to ``path``:
+    a failed or interrupted save leaves the old file as it was. Renaming replaces a link
+    itself, never the file it points to."""
+    suffix = "".join(path.suffixes[-2:]) if path.name.endswith(".weights.h5") else path.suffix
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=suffix, dir=path.parent)
+    os.close(handle)
+    os.unlink(temporary)  # a free name only: Keras creates the file itself
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    finally:
+        if os.path.lexists(temporary):
+            os.unlink(temporary)
+
+
 def save_and_reload(
     model: keras.Model,
     name: str,
@@ -143,8 +175,10 @@ def save_and_reload(
     A model with a :class:`helpers.KerasLayer` needs its QNode passed back in, under the QNode
     function's name: ``custom_objects={"circuit": circuit}``.
 
-    Both files go inside the outputs folder (:func:`outputs_dir`); ``name`` and ``directory``
-    are checked before anything is written.
+    Both files go inside the outputs folder (:func:`outputs_dir`); ``name``, ``directory`` and
+    the two file paths (no symlink that leads out) are checked before anything is written, and
+    each file is written to a temporary name and renamed into place, so a failed save leaves
+    the previous file intact.
 
     Args:
         model: a built model.
@@ -190,9 +224,11 @@ def save_and_reload(
                 f"directory {folder} is not an existing folder; create it with "
                 "outputs_dir('<name>') and pass what it returns."
             )
-    keras_path, weights_path = folder / f"{name}.keras", folder / f"{name}.weights.h5"
-    model.save(keras_path)
-    model.save_weights(weights_path)
+    outputs = _outputs_root(root)
+    keras_path = _writable_file(folder / f"{name}.keras", outputs)
+    weights_path = _writable_file(folder / f"{name}.weights.h5", outputs)
+    _write_atomically(keras_path, model.save)
+    _write_atomically(weights_path, model.save_weights)
     objects = dict(custom_objects or {})
     from_keras = keras.models.load_model(keras_path, custom_objects=objects)
     fresh = keras.models.model_from_json(model.to_json(), custom_objects=objects)

@@ -324,3 +324,35 @@ def test_csv_with_an_index_column_loads_when_feature_columns_leaves_it_out(fake)
     dataset = load_csv_dataset(fake.csv("index"), feature_columns=["x1"])
     assert dataset.feature_names == ("x1",)
     assert len(dataset.y_train) + len(dataset.y_test) == 12
+
+
+@pytest.mark.parametrize("suffix", [".keras", ".weights.h5"])
+def test_saving_refuses_a_file_link_that_leads_out_and_overwrites_nothing(fake, suffix):
+    (fake.repo / "outputs" / "03" / f"clf{suffix}").symlink_to(fake.sibling / "keep.txt")
+    before = snapshot(fake.tmp)
+    with pytest.raises(ValueError, match=r"is a symlink to .* outside the outputs .*Delete the"):
+        save("clf", directory=At("repo/outputs/03"))(fake)
+    assert snapshot(fake.tmp) == before
+    assert (fake.sibling / "keep.txt").read_text() == "next to the repository"
+
+
+@pytest.mark.parametrize("failing", ["save", "save_weights"])
+def test_a_failed_save_leaves_the_previous_files_intact(fake, monkeypatch, failing):
+    out = fake.repo / "outputs" / "03"
+    model = tiny_model()
+    save_and_reload(model, "clf", directory=out, root=fake.repo)
+    files_before = {p: v for p, v in snapshot(fake.tmp).items() if v[0] == "file"}
+
+    def half_written(self: keras.Model, path: str, *args: object, **kwargs: object) -> None:
+        Path(path).write_bytes(b"half a file")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(keras.Model, failing, half_written)
+    with pytest.raises(OSError, match="disk full"):
+        save_and_reload(model, "clf", directory=out, root=fake.repo)
+    files_after = {p: v for p, v in snapshot(fake.tmp).items() if v[0] == "file"}
+    assert set(files_after) == set(files_before)  # no temporary file left behind
+    weights = str(out / "clf.weights.h5")
+    assert files_after[weights] == files_before[weights]  # never half-written
+    if failing == "save":
+        assert files_after == files_before
