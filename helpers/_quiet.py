@@ -69,9 +69,9 @@ def start_worker() -> None:
     function defined in a notebook or script travels by value, and its globals (``keras``,
     ``keras.random``, ...) are imported before ``helpers``, so TensorFlow's start-up lines would
     reach the worker's stderr (and the notebook) uncaught. The engine passes this function as
-    the workers' initializer (joblib; on Dask each task is wrapped in a function of
-    :mod:`helpers.engine` instead): unpickling it imports ``helpers`` first, which imports Keras
-    quietly, before the task's own function is unpickled.
+    the workers' initializer (joblib) or registers a worker plugin that calls it (Dask,
+    :mod:`helpers._dask_worker`): unpickling either imports ``helpers`` first, which imports
+    Keras quietly, before any task's function is unpickled.
     """
 
 

@@ -210,18 +210,15 @@ def _client_for(scheduler: Any, timeout: float) -> tuple[Client, bool]:
     raise TypeError(f"scheduler must be {SCHEDULER_FORMS}, got {type(scheduler).__name__}{hint}")
 
 
-def _run_task(function: Callable[..., T], *task: Any) -> T:
-    """``function(*task)`` on a Dask worker. The worker unpickles this function (so imports
-    ``helpers``, which imports Keras quietly) before the task's own function, whose globals a
-    function defined in a notebook would otherwise import first: see
-    :func:`helpers._quiet.start_worker`."""
-    return function(*task)
-
-
 def _run_on_dask(client: Client, function: Callable[..., T], tasks: list[tuple]) -> list[T]:
     # pure=False: every task gets its own key, so two equal tasks both run (Dask would otherwise
     # hash them to one key and run it once). Submission order is Dask's priority order.
-    futures = [client.submit(_run_task, function, *task, pure=False) for task in tasks]
+    from helpers._dask_worker import NAME, QuietStart
+
+    # Every worker imports helpers (Keras, quietly) before a task's function arrives: a function
+    # defined in a notebook travels by value and would import Keras first (_quiet.start_worker).
+    client.register_plugin(QuietStart(), name=NAME)
+    futures = [client.submit(function, *task, pure=False) for task in tasks]
     try:
         return client.gather(futures)  # in task order; a failed task re-raises its exception
     except BaseException:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import textwrap
 import warnings
 from pathlib import Path
 
@@ -22,7 +23,7 @@ START_UP = re.compile(r"absl::|oneDNN|cpu_feature_guard|rebuild TensorFlow|^[IWE
 
 # helpers first: TensorFlow prints its start-up lines at import, so whatever imports it first
 # (here helpers, through Keras) is where they are caught.
-FIT_TWICE = """
+IMPORTS = """
 import sys
 
 import helpers  # noqa: I001
@@ -30,8 +31,8 @@ import helpers  # noqa: I001
 import keras
 import numpy as np
 import pennylane as qml
-
-
+"""
+FIT_TWICE = """
 def fit_twice(seed=0):
     dev = qml.device("default.qubit", wires=2)
 
@@ -61,7 +62,7 @@ def check_clean(stderr: str, deprecations: int) -> None:
 
 @pytest.mark.slow
 def test_fitting_twice_prints_only_one_deprecation_warning(fresh_python):
-    run = fresh_python(FIT_TWICE + "\nprint(fit_twice())\n", clean_env=True)
+    run = fresh_python(IMPORTS + FIT_TWICE + "\nprint(fit_twice())\n", clean_env=True)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "True"
     check_clean(run.stderr, deprecations=1)
@@ -70,25 +71,30 @@ def test_fitting_twice_prints_only_one_deprecation_warning(fresh_python):
 
 #: The function travels to the workers by value (it is defined in the script), so unpickling it
 #: imports its globals in cloudpickle's order, ``keras.random`` before ``helpers``: the case
-#: that leaked TensorFlow's start-up lines from every worker on some CPUs.
-COURSE_WORKERS = """
-from helpers import local_cluster, run_tasks
-
-if __name__ == "__main__":  # Dask's workers start by importing this script again
-    print(run_tasks(fit_twice, [(0,), (1,)], n_jobs=2))
-    with local_cluster(2) as client:
-        print(run_tasks(fit_twice, [(0,), (1,)], scheduler=client))
+#: that leaked TensorFlow's start-up lines from every worker on some CPUs. As in a notebook,
+#: a worker must not get ``helpers`` from the main module: Dask's workers start by importing
+#: the script again, so its imports sit under the ``__main__`` guard.
+COURSE_WORKERS = (
+    FIT_TWICE
+    + """
+if __name__ == "__main__":
 """
+    + textwrap.indent(IMPORTS, "    ")
+    + """
+    print(helpers.run_tasks(fit_twice, [(0,), (1,)], n_jobs=2))
+    with helpers.local_cluster(2) as client:
+        print(helpers.run_tasks(fit_twice, [(0,), (1,)], scheduler=client))
+"""
+)
 
 
-@pytest.mark.slow
 def test_course_workers_print_nothing(fresh_python):
     # Meaningful only where a bare import prints TensorFlow's lines (the oneDNN notice depends
     # on the CPU): there, a worker that imports Keras before helpers leaks them.
     bare = fresh_python("import tensorflow\n", clean_env=True)
     if not START_UP.search(bare.stderr):
         pytest.skip("a bare `import tensorflow` prints no start-up line on this CPU")
-    run = fresh_python(FIT_TWICE + COURSE_WORKERS, clean_env=True)
+    run = fresh_python(COURSE_WORKERS, clean_env=True)
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["[True,", "True]", "[True,", "True]"]
     check_clean(run.stderr, deprecations=0)  # the workers fit; the main process never did
