@@ -86,7 +86,7 @@ def course_sizes(
 def full_mode_only(check: str, needs: str) -> bool:
     """Whether to run a statistical self-check: True in full mode; in quick mode, False after
     printing one line that names the check and why it is skipped.
-    Introduced in notebook 02.
+    Introduced in notebook 01.
 
     Quick mode is a smoke test at the smallest sizes that run every code path; a check that
     needs more seeds or epochs than that (an interval over five seeds, a plateau that needs
