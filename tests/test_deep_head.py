@@ -14,6 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+# Depends on the Keras backend: .ci/run runs this file again with KERAS_BACKEND=jax.
+pytestmark = pytest.mark.backend
+
 
 def run(seed, accs, dead, grads, setting="s", model="forum head"):
     epochs = [0, 10, 20, 30][: len(accs)]

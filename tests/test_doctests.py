@@ -62,13 +62,15 @@ def _restore_process_state() -> Iterator[None]:
     _REGISTRY.update(registry)
 
 
-#: Modules whose examples train a model or run a benchmark (each over 5 s on 2 cores, most of it
-#: Keras tracing and circuit compilation at any size): full run only, not the fast tier.
+#: Modules whose examples train a model, run a benchmark or start a Dask cluster (each over 5 s on
+#: 2 cores, most of it Keras tracing, circuit compilation or process start-up at any size): full
+#: run only, not the fast tier.
 TRAINING_EXAMPLES = {
     "helpers.benchmark",
     "helpers.benchmark_models",
     "helpers.benchmark_stats",
     "helpers.deep_head",
+    "helpers.engine",
     "helpers.shots",
     "helpers.training",
 }

@@ -88,6 +88,7 @@ if __name__ == "__main__":
 )
 
 
+@pytest.mark.slow
 def test_course_workers_print_nothing(fresh_python):
     # Meaningful only where a bare import prints TensorFlow's lines (the oneDNN notice depends
     # on the CPU): there, a worker that imports Keras before helpers leaks them.

@@ -19,6 +19,9 @@ import numpy as np
 import pennylane as qml
 import pytest
 
+# Depends on the Keras backend: .ci/run runs this file again with KERAS_BACKEND=jax.
+pytestmark = pytest.mark.backend
+
 
 def test_one_block_of_reuploading_is_the_forum_circuit_with_one_layer():
     rng = np.random.default_rng(0)

@@ -26,6 +26,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+# Depends on the Keras backend: .ci/run runs this file again with KERAS_BACKEND=jax.
+pytestmark = pytest.mark.backend
+
 RNG = np.random.default_rng(5)
 JAX_ONLY = pytest.mark.skipif(
     BACKEND != "jax",
