@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import importlib
 import re
-from pathlib import Path
 
 import helpers
 
-README = Path(__file__).resolve().parents[1] / "helpers" / "README.md"
+from harness import ROOT
+
+README = ROOT / "helpers" / "README.md"
 
 
 def table_rows() -> list[tuple[list[str], list[str]]]:

@@ -8,7 +8,6 @@ Complex outputs, reloading in the same session, the old error wording, ``weight_
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from helpers import BACKEND, KerasLayer, forum_circuit, run_in_backend
 
@@ -22,7 +21,6 @@ from pennylane import numpy as pnp
 pytestmark = pytest.mark.backend
 
 RNG = np.random.default_rng(2024)
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def two_qubit_circuit(measurement: str = "expvals", interface: str = "auto") -> qml.QNode:

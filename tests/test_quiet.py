@@ -11,14 +11,13 @@ import os
 import re
 import textwrap
 import warnings
-from pathlib import Path
 
 from helpers import _quiet
 
 import pytest
+from harness import ROOT
 from pennylane.exceptions import _TF_DEPRECATION_MSG, PennyLaneDeprecationWarning
 
-ROOT = Path(__file__).resolve().parents[1]
 START_UP = re.compile(r"absl::|oneDNN|cpu_feature_guard|rebuild TensorFlow|^[IWE]\d{4} ", re.M)
 
 # helpers first: TensorFlow prints its start-up lines at import, so whatever imports it first
